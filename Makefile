@@ -1,0 +1,57 @@
+# The course's two main commands:  make book  (build the HTML book)  and  make test  (every check).
+# Both create the virtual environment .venv on first use, so a fresh clone needs nothing else.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export PYTHONHASHSEED := 0
+export MPLBACKEND := Agg
+
+.PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+## book: build the Jupyter Book (executing every notebook) into _build/html
+book: $(STAMP)
+	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+## test: lint, unit and property tests, strict nbval, the book with warnings as errors, browser tests
+test: lint book unit notebooks browser
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests -q --ignore=tests/browser
+
+notebooks: $(STAMP)
+	$(BIN)/python -m pytest --nbval notebooks -q -p no:randomly
+
+browser: $(STAMP)
+	$(BIN)/python -m pytest tests/browser -q
+
+## execute: re-run every notebook in place (after changing the package), so stored outputs match
+execute: $(STAMP)
+	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+
+## lab: open the notebooks in JupyterLab
+lab: $(STAMP)
+	$(BIN)/python -m pip install --quiet jupyterlab
+	$(BIN)/jupyter lab notebooks
+
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/bench_engine.py
+
+clean:
+	rm -rf _build
