@@ -31,9 +31,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable
 from numbers import Real
-from typing import Union
 
-Number = Union[int, float]
+Number = int | float
 
 
 def _as_float(data: object) -> float:
@@ -103,7 +102,9 @@ class Value:
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / 0 (the divisor Value is 0)")
         inverse = 1.0 / other.data
-        return Value._result(self.data * inverse, (self, other), (inverse, -self.data * inverse * inverse), "/")
+        return Value._result(
+            self.data * inverse, (self, other), (inverse, -self.data * inverse * inverse), "/"
+        )
 
     def __pow__(self, exponent: Number) -> Value:
         """out = a**n for a number n;  d(out)/da = n * a**(n-1)."""

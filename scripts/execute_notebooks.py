@@ -1,6 +1,6 @@
 """Execute notebooks in place, so their stored outputs match the current code.
 
-    python scripts/execute_notebooks.py notebooks/*.ipynb
+python scripts/execute_notebooks.py notebooks/*.ipynb
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ def execute(path: Path) -> float:
     """Run every cell of one notebook in its own folder and save it; return seconds taken."""
     notebook = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
     nbformat.write(notebook, path)
     return time.perf_counter() - started
 

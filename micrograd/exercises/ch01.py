@@ -25,7 +25,7 @@ def central_difference(f, x, h=1e-4):
 
 
 def _check_forward(answer) -> None:
-    for f, df, x, case in _CASES:
+    for f, _df, x, case in _CASES:
         expect_close(answer(f, x, 1e-6), forward_difference(f, x, 1e-6), case, rel=1e-9, abs_tol=1e-9)
     # a forward difference with a big h has a visible truncation error
     expect_close(answer(lambda x: x**2, 1.0, 0.5), 2.5, "f(x) = x**2 at x = 1 with h = 0.5", rel=1e-9)

@@ -12,8 +12,8 @@ unfinished exercises still runs from top to bottom.
 from __future__ import annotations
 
 import html
-import math
 import inspect
+import math
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -146,14 +146,18 @@ def check(exercise_id: str, answer: Any) -> bool:
     try:
         exercise.checker(_guard(answer) if exercise.kind == "function" else answer)
     except _NotAttempted:
-        print(f"{NOT_ATTEMPTED} {header} not attempted yet. Replace `raise NotImplementedError` with your code.")
+        print(
+            f"{NOT_ATTEMPTED} {header} not attempted yet. Replace `raise NotImplementedError` with your code."
+        )
         return False
     except Mismatch as wrong:
         print(f"{WRONG} {header} not yet. {wrong}")
         return False
     except _LearnerError as failure:
         error = failure.error
-        print(f"{WRONG} {header} your code raised {type(error).__name__}: {error}  (called with {failure.call})")
+        print(
+            f"{WRONG} {header} your code raised {type(error).__name__}: {error}  (called with {failure.call})"
+        )
         return False
     except RecursionError:
         print(f"{WRONG} {header} your answer recursed without end (RecursionError).")

@@ -1,0 +1,93 @@
+"""Every registered exercise: its checker accepts the reference and rejects wrong answers.
+
+For each exercise the tests feed ``check`` the reference solution (must print ✅ and
+return True), an untouched stub (must print ⏳), and wrong answers: the exercise's
+own plausible mistakes plus generic ones (a constant, None, an exception). ``check``
+must never raise, whatever it is given.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from micrograd.exercises import check, hint, registry, solution
+from micrograd.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG
+
+EXERCISES = list(registry().values())
+IDS = [exercise.id for exercise in EXERCISES]
+
+
+def _stub(*args, **kwargs):
+    raise NotImplementedError
+
+
+def _raises(*args, **kwargs):
+    raise ValueError("oops")
+
+
+def _generic_wrong_answers(exercise):
+    if exercise.kind == "function":
+        return [lambda *a, **k: 0.0, lambda *a, **k: None, _raises, 42]
+    return [None, "a string", object()]
+
+
+def _run(exercise_id, answer, capsys):
+    result = check(exercise_id, answer)
+    return result, capsys.readouterr().out
+
+
+def test_registry_is_not_empty():
+    assert len(EXERCISES) >= 2
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_reference_passes(exercise, capsys):
+    result, out = _run(exercise.id, exercise.reference, capsys)
+    assert result is True, out
+    assert out.startswith(CORRECT)
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_stub_is_not_attempted(exercise, capsys):
+    stub = _stub if exercise.kind == "function" else ...
+    result, out = _run(exercise.id, stub, capsys)
+    assert result is False
+    assert out.startswith(NOT_ATTEMPTED), out
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_wrong_answers_fail(exercise, capsys):
+    assert len(exercise.wrong_answers) >= 2, "each exercise lists at least two plausible mistakes"
+    for wrong in exercise.wrong_answers + _generic_wrong_answers(exercise):
+        result, out = _run(exercise.id, wrong, capsys)
+        assert result is False, f"accepted a wrong answer: {wrong!r}"
+        assert out.startswith(WRONG), out
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_hints_and_solution(exercise, capsys):
+    hint(exercise.id)
+    assert "Hint 1/" in capsys.readouterr().out
+    shown = solution(exercise.id)
+    assert "<details" in shown._repr_html_()
+    assert repr(shown).strip()
+
+
+def test_unknown_exercise_is_reported(capsys):
+    assert check("99.9", lambda: None) is False
+    assert "no exercise" in capsys.readouterr().out
+
+
+def test_infinite_recursion_is_reported(capsys):
+    def recurse(*args, **kwargs):
+        return recurse(*args, **kwargs)
+
+    function_exercise = next(e for e in EXERCISES if e.kind == "function")
+    result, out = _run(function_exercise.id, recurse, capsys)
+    assert result is False and "recursed" in out
+
+
+def test_error_messages_hold_no_memory_addresses(capsys):
+    function_exercise = next(e for e in EXERCISES if e.kind == "function")
+    _run(function_exercise.id, _raises, capsys)
+    assert " at 0x" not in capsys.readouterr().out
