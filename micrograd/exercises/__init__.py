@@ -8,7 +8,7 @@ Usage in a notebook::
     solution("1.2")                    # the reference, folded until opened
 """
 
-from micrograd.exercises import ch01  # noqa: F401  (registers the chapter's exercises)
+from micrograd.exercises import ch01, ch02, ch03, ch04, ch05, ch06  # noqa: F401  (registers the chapters' exercises)
 from micrograd.exercises.core import Exercise, Mismatch, check, hint, registry, reset_hints, solution
 
 __all__ = ["Exercise", "Mismatch", "check", "hint", "registry", "reset_hints", "solution"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from micrograd.exercises.core import Exercise, expect_close, register
+from micrograd.exercises.core import Exercise, Mismatch, expect_close, register
 
 # (function, its exact derivative, where to test) for checking numerical differentiators
 _CASES = [
@@ -72,5 +72,160 @@ register(
             lambda f, x, h=1e-4: (f(x + h) - f(x - h)) / h,  # run is 2h, not h
             lambda f, x, h=1e-4: (f(x + h) + f(x - h)) / (2 * h),  # sign slip
         ],
+    )
+)
+
+
+# ---- 1.3 partial derivatives by nudging ---------------------------------------
+
+
+def partial_derivatives(f, point, h=1e-5):
+    """[df/dx_i for each i] at ``point``, each by a central difference.
+
+    df/dx_i ~ (f(..., x_i + h, ...) - f(..., x_i - h, ...)) / (2h), every other input held fixed.
+    """
+    slopes = []
+    for i in range(len(point)):
+        up = list(point)
+        up[i] += h
+        down = list(point)
+        down[i] -= h
+        slopes.append((f(*up) - f(*down)) / (2 * h))
+    return slopes
+
+
+def _expect_slopes(answer, f, point, h, expected, case) -> None:
+    """Call the learner's function on a copy of ``point``; compare every slope."""
+    given = list(point)
+    got = answer(f, given, h)
+    if given != list(point):
+        raise Mismatch(f"{case}: your function changed the input list to {given}; nudge a copy instead")
+    if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
+        raise Mismatch(f"{case}: expected a list of {len(expected)} slopes, got {type(got).__name__} {got!r}")
+    if len(got) != len(expected):
+        raise Mismatch(f"{case}: expected {len(expected)} slopes (one per input), got {len(got)}")
+    for i, (slope, want) in enumerate(zip(got, expected)):
+        where = f"{case}, slope {i} (input {i} nudged)"
+        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
+            raise Mismatch(f"{where}: expected a number, got {type(slope).__name__} {slope!r}")
+        if not math.isclose(slope, want, rel_tol=1e-6, abs_tol=1e-8):
+            raise Mismatch(f"{where}: expected {want:.10g}, got {slope:.10g}")
+
+
+# (f, point, h, the central-difference slopes, description); with h = 0.5 the central difference of
+# x**3 * y is exactly y * (3x**2 + h**2) in x, which tells a one-sided difference apart
+_PARTIAL_CASES = [
+    (lambda a, b, c: a * b + c, [3.0, -2.0, 5.0], 1e-5, [-2.0, 3.0, 1.0], "d = a*b + c at (3, -2, 5)"),
+    (lambda x, y: x**3 * y, [1.0, 2.0], 0.5, [6.5, 1.0], "f(x, y) = x**3 * y at (1, 2) with h = 0.5"),
+    (math.sin, [0.5], 1e-5, [math.cos(0.5)], "f(x) = sin(x) at x = 0.5"),
+]
+
+
+def _check_partials(answer) -> None:
+    for f, point, h, expected, case in _PARTIAL_CASES:
+        _expect_slopes(answer, f, point, h, expected, case)
+
+
+def _partials_forward(f, point, h=1e-5):  # one-sided: error of order h
+    slopes = []
+    for i in range(len(point)):
+        up = list(point)
+        up[i] += h
+        slopes.append((f(*up) - f(*point)) / h)
+    return slopes
+
+
+def _partials_all_at_once(f, point, h=1e-5):  # nudges every input together
+    up = [p + h for p in point]
+    down = [p - h for p in point]
+    return [(f(*up) - f(*down)) / (2 * h)] * len(point)
+
+
+def _partials_not_restored(f, point, h=1e-5):  # nudges the list in place and never puts it back
+    slopes = []
+    for i in range(len(point)):
+        point[i] += h
+        above = f(*point)
+        point[i] -= 2 * h
+        below = f(*point)
+        slopes.append((above - below) / (2 * h))
+    return slopes
+
+
+def _partials_copy_not_restored(f, point, h=1e-5):  # same slip on a copy: later inputs see earlier nudges
+    x = list(point)
+    slopes = []
+    for i in range(len(x)):
+        x[i] += h
+        above = f(*x)
+        x[i] -= 2 * h
+        below = f(*x)
+        slopes.append((above - below) / (2 * h))
+    return slopes
+
+
+register(
+    Exercise(
+        id="1.3",
+        title="partial derivatives by nudging",
+        checker=_check_partials,
+        reference=partial_derivatives,
+        hints=[
+            "A partial derivative moves ONE input and holds all the others where they were.",
+            "For input i: make two copies of the point, add h to entry i of one and subtract h from entry i "
+            "of the other, and use the central difference (f(up) - f(down)) / (2h).",
+            "f takes the inputs as separate arguments: call it as f(*up).",
+        ],
+        wrong_answers=[
+            _partials_forward,
+            _partials_all_at_once,
+            _partials_not_restored,
+            _partials_copy_not_restored,
+        ],
+    )
+)
+
+
+# ---- 1.4 the best step far from zero -------------------------------------------
+#
+# For f(x) = x**3 - 3x + 1 at x = 1000 the forward difference balances truncation error
+# |f''| h / 2 against round-off error eps |f| / h at h* = sqrt(2 eps |f| / |f''|):
+# sqrt(2 * 2.2e-16 * 1e9 / 6000), about 8.6e-6. Measured, 1e-6 and 1e-5 tie for the smallest error.
+
+_BEST_STEP = 1e-5
+_ACCEPTED = (8e-7, 1e-4)  # within about a factor of 10 of h*
+
+
+def _check_best_step(answer) -> None:
+    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        raise Mismatch(f"expected a number such as 1e-3, got {type(answer).__name__} {answer!r}")
+    if not answer > 0:
+        raise Mismatch(f"h = {answer!r}: the step must be a positive number")
+    low, high = _ACCEPTED
+    if answer < low:
+        raise Mismatch(
+            f"h = {answer:g} is too small at x = 1000. There f(x) is about 1e9, so the round-off error "
+            "eps*|f(x)|/h is far larger than at x = 2, and the best step moves up."
+        )
+    if answer > high:
+        raise Mismatch(
+            f"h = {answer:g} is too large: the truncation error |f''(x)| h / 2 = 3000 h still dominates."
+        )
+
+
+register(
+    Exercise(
+        id="1.4",
+        title="the best step far from zero",
+        checker=_check_best_step,
+        reference=_BEST_STEP,
+        kind="value",
+        hints=[
+            "Try it: compute the forward-difference error for h = 1e-1, 1e-2, ..., 1e-12 at x = 1000 "
+            "(the exact derivative is 3x**2 - 3) and see where it is smallest.",
+            "Or use the formula h* = sqrt(2 eps |f(x)| / |f''(x)|) with eps = 2.2e-16, "
+            "f(1000) = 999997001 and f''(1000) = 6000.",
+        ],
+        wrong_answers=[1e-8, 2.2e-16, 1.5e-8, 1e-3, 0.0],
     )
 )

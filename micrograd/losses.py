@@ -1,0 +1,263 @@
+"""Loss functions: one number that says how wrong a model is, as a ``Value`` to backpropagate.
+
+Every loss takes a model's outputs (``Value`` s, or plain numbers) and the
+targets, and returns a single ``Value``; ``loss.backward()`` then fills in the
+gradients. Batches are averaged, so the size of a loss does not grow with the
+number of examples.
+
+=======================================  ==========================  =======================================
+loss                                     targets                     formula (one example)
+=======================================  ==========================  =======================================
+:func:`mse`                              any numbers                 ``(p - t)**2``
+:func:`hinge`                            labels -1 or +1             ``max(0, 1 - y * s)``
+:func:`binary_cross_entropy_with_logits` labels in [0, 1] (0 or 1)   ``log(1 + e**z) - y * z``
+:func:`binary_cross_entropy`             labels in [0, 1] (0 or 1)   ``-(y * log(p) + (1 - y) * log(1 - p))``
+:func:`softmax_cross_entropy`            a class index 0..k-1        ``logsumexp(z) - z[label]``
+=======================================  ==========================  =======================================
+
+Prefer the ``*_with_logits`` / softmax forms that start from raw scores
+(logits): they are computed without overflow or ``log(0)`` for any input,
+while probabilities that round to exactly 0 or 1 lose information.
+
+:func:`mean` and :func:`sum_of_squares` make one graph node out of a whole sum
+(with :func:`micrograd.engine.weighted_sum`), which keeps the graphs of a batch
+small.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from numbers import Integral, Real
+
+from micrograd.engine import Number, Value, weighted_sum
+
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "hinge",
+    "logsumexp",
+    "mean",
+    "mse",
+    "softmax",
+    "softmax_cross_entropy",
+    "sum_of_squares",
+]
+
+
+# ---- helpers -------------------------------------------------------------------
+
+
+def _values(name: str, items: Sequence[Value | Number]) -> list[Value]:
+    """The items as a list of Values (numbers are wrapped); a single Value or a str is an error."""
+    if isinstance(items, (Value, str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"{name} must be a list of Values or numbers, got {type(items).__name__}")
+    return [item if isinstance(item, Value) else Value(item) for item in items]
+
+
+def _pair(func: str, outputs: Sequence[Value | Number], targets: Sequence) -> tuple[list[Value], list]:
+    """Check that a batch of outputs and its targets are non-empty lists of the same length."""
+    outputs = _values(f"{func}: the predictions", outputs)
+    if isinstance(targets, (str, bytes)) or not hasattr(targets, "__iter__"):
+        raise TypeError(f"{func}: the targets must be a list, got {type(targets).__name__}")
+    targets = list(targets)
+    if len(outputs) != len(targets):
+        raise ValueError(f"{func}: {len(outputs)} predictions but {len(targets)} targets")
+    if not outputs:
+        raise ValueError(f"{func}: the batch is empty")
+    return outputs, targets
+
+
+def _label(func: str, label: object, index: int, allowed: str) -> float:
+    """A label as a float, or a TypeError (bools and non-numbers are refused)."""
+    if isinstance(label, Value):
+        label = label.data
+    if isinstance(label, bool) or not isinstance(label, Real):
+        raise TypeError(f"{func}: label {index} must be a number ({allowed}), got {type(label).__name__}")
+    return float(label)
+
+
+def mean(values: Sequence[Value | Number]) -> Value:
+    """``(v_1 + ... + v_n) / n`` as one node;  d(mean)/dv_i = 1/n."""
+    values = _values("mean: the values", values)
+    if not values:
+        raise ValueError("mean of an empty list")
+    n = len(values)
+    return weighted_sum(values, [1.0 / n] * n, Value(0.0))
+
+
+def sum_of_squares(values: Sequence[Value | Number]) -> Value:
+    """``v_1**2 + ... + v_n**2`` as one node;  d/dv_i = 2 * v_i.
+
+    It is ``weighted_sum(values, values, 0)``: each v_i appears once as a
+    weight and once as an input, so it receives v_i from each, 2 * v_i in all.
+    Used for the L2 penalty ``alpha * sum(p * p for p in parameters)``.
+    """
+    values = _values("sum_of_squares: the values", values)
+    return weighted_sum(values, values, Value(0.0))
+
+
+# ---- regression ----------------------------------------------------------------
+
+
+def mse(predictions: Sequence[Value | Number], targets: Sequence[Value | Number]) -> Value:
+    """Mean squared error ``(1/n) * sum_i (p_i - t_i)**2``;  d/dp_i = 2 (p_i - t_i) / n."""
+    predictions, targets = _pair("mse", predictions, targets)
+    return mean([(p - t) ** 2 for p, t in zip(predictions, targets)])
+
+
+# ---- classification with labels -1 / +1 ------------------------------------------
+
+
+def hinge(
+    scores: Sequence[Value | Number],
+    labels: Sequence[Number],
+    parameters: Sequence[Value] = (),
+    alpha: float = 0.0,
+) -> Value:
+    """Max-margin loss ``(1/n) * sum_i max(0, 1 - y_i * s_i)  +  alpha * sum_p p**2``.
+
+    The labels must be -1 or +1 (use :func:`micrograd.data.to_plus_minus_one`
+    for 0/1 labels). A score on the right side of 0 by a margin of at least 1
+    costs nothing; the optional L2 term (``alpha`` times the sum of the squared
+    ``parameters``) keeps the weights small. The reference micrograd demo uses
+    ``hinge(scores, y, model.parameters(), alpha=1e-4)``.
+    """
+    scores, labels = _pair("hinge", scores, labels)
+    ys = []
+    for i, label in enumerate(labels):
+        y = _label("hinge", label, i, "-1 or +1")
+        if y not in (-1.0, 1.0):
+            raise ValueError(
+                f"hinge: labels must be -1 or +1, got {label!r} at index {i} "
+                "(for 0/1 labels use micrograd.data.to_plus_minus_one)"
+            )
+        ys.append(y)
+    if isinstance(alpha, bool) or not isinstance(alpha, Real) or alpha < 0:
+        raise ValueError(f"hinge: alpha must be a number >= 0, got {alpha!r}")
+    loss = mean([(1 - y * s).relu() for s, y in zip(scores, ys)])
+    if alpha:
+        loss = loss + float(alpha) * sum_of_squares(parameters)
+    return loss
+
+
+# ---- classification with labels 0 / 1 -----------------------------------------------
+
+
+def _labels_01(func: str, labels: list) -> list[float]:
+    ys = []
+    for i, label in enumerate(labels):
+        y = _label(func, label, i, "0 or 1")
+        if not 0.0 <= y <= 1.0:
+            raise ValueError(
+                f"{func}: labels must be 0 or 1 (or a probability in between), got {label!r} at index {i}"
+            )
+        ys.append(y)
+    return ys
+
+
+def _softplus(z: Value) -> Value:
+    """``log(1 + e**z)`` without overflow: for z > 0 it is ``z + log(1 + e**-z)``."""
+    if z.data > 0.0:
+        return z + (1 + (-z).exp()).log()
+    return (1 + z.exp()).log()
+
+
+def binary_cross_entropy_with_logits(logits: Sequence[Value | Number], labels: Sequence[Number]) -> Value:
+    """Binary cross-entropy of raw scores ``z`` (logits), the stable way.
+
+    With p = sigmoid(z), the loss ``-(y log p + (1 - y) log(1 - p))`` equals
+    ``log(1 + e**z) - y * z``, computed here so that no ``exp`` overflows and no
+    ``log`` sees 0 for any z. Averaged over the batch;
+    d(loss_i)/dz_i = sigmoid(z_i) - y_i.
+    """
+    logits, labels = _pair("binary_cross_entropy_with_logits", logits, labels)
+    ys = _labels_01("binary_cross_entropy_with_logits", labels)
+    losses = []
+    for z, y in zip(logits, ys):
+        loss = _softplus(z)
+        if y:
+            loss = loss - y * z
+        losses.append(loss)
+    return mean(losses)
+
+
+def binary_cross_entropy(
+    probabilities: Sequence[Value | Number], labels: Sequence[Number], eps: float = 1e-12
+) -> Value:
+    """Binary cross-entropy ``-(y log p + (1 - y) log(1 - p))`` of probabilities, averaged.
+
+    The probabilities must lie in [0, 1] (e.g. outputs of ``sigmoid``). A
+    probability that rounded to exactly 0 or 1 would make ``log`` fail, so each
+    log's argument is clipped to at least ``eps`` (like PyTorch's clamping); a
+    clipped term is a constant ``log(eps)`` and passes no gradient. Prefer
+    :func:`binary_cross_entropy_with_logits`, which never needs clipping.
+    """
+    probabilities, labels = _pair("binary_cross_entropy", probabilities, labels)
+    ys = _labels_01("binary_cross_entropy", labels)
+    losses = []
+    for i, (p, y) in enumerate(zip(probabilities, ys)):
+        if not 0.0 <= p.data <= 1.0:
+            raise ValueError(
+                f"binary_cross_entropy: probabilities must be in [0, 1], got {p.data!r} at index {i} "
+                "(for raw scores use binary_cross_entropy_with_logits)"
+            )
+        terms = []
+        if y:  # the terms with a zero coefficient are left out, so log(0) cannot matter there
+            terms.append(y * _clipped_log(p, eps))
+        if y != 1.0:
+            terms.append((1.0 - y) * _clipped_log(1 - p, eps))
+        losses.append(-sum(terms))
+    return mean(losses)
+
+
+def _clipped_log(q: Value, eps: float) -> Value:
+    """``log(q)``, or the constant ``log(eps)`` when q < eps."""
+    return q.log() if q.data >= eps else Value(math.log(eps))
+
+
+# ---- classification with k classes ----------------------------------------------------
+
+
+def logsumexp(logits: Sequence[Value | Number]) -> Value:
+    """``log(e**z_1 + ... + e**z_k)``, stable: ``m + log(sum_i e**(z_i - m))`` with m = max z_i.
+
+    Subtracting the largest logit makes every exponent <= 0 (no overflow) and
+    the sum >= 1 (no log of 0). m is used as a plain number: the result does
+    not depend on it, so no gradient flows through it.
+    """
+    logits = _values("logsumexp: the logits", logits)
+    if not logits:
+        raise ValueError("logsumexp of an empty list")
+    m = max(z.data for z in logits)
+    return sum((z - m).exp() for z in logits).log() + m
+
+
+def softmax(logits: Sequence[Value | Number]) -> list[Value]:
+    """``softmax(z)_i = e**z_i / sum_j e**z_j``, computed as ``e**(z_i - logsumexp(z))``."""
+    logits = _values("softmax: the logits", logits)
+    lse = logsumexp(logits)
+    return [(z - lse).exp() for z in logits]
+
+
+def softmax_cross_entropy(logits: Sequence[Value | Number], label: int) -> Value:
+    """Cross-entropy of one example with k classes: ``-log(softmax(z)[label]) = logsumexp(z) - z[label]``.
+
+    ``logits`` are the k raw scores, ``label`` the index of the right class
+    (0..k-1). d(loss)/dz_i = softmax(z)_i - (1 if i == label else 0).
+    ``softmax_cross_entropy([0, 3, -2, 1], 3)`` is 2.1755. For a batch, average:
+    ``mean([softmax_cross_entropy(z, y) for z, y in zip(batch_logits, labels)])``.
+    """
+    logits = _values("softmax_cross_entropy: the logits", logits)
+    if not logits:
+        raise ValueError("softmax_cross_entropy: no logits")
+    if isinstance(label, bool) or not isinstance(label, Integral):
+        raise TypeError(
+            f"softmax_cross_entropy: the label must be a class index (an int), got {type(label).__name__}"
+        )
+    if not 0 <= label < len(logits):
+        raise ValueError(
+            f"softmax_cross_entropy: label {label} is not a class index 0..{len(logits) - 1} "
+            f"for {len(logits)} logits"
+        )
+    return logsumexp(logits) - logits[int(label)]
