@@ -6,7 +6,6 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
-export MPLBACKEND := Agg
 
 .PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark
 

@@ -49,6 +49,11 @@ from matplotlib.figure import Figure
 from micrograd.viz import HIGHLIGHT_COLOR, draw_dot, trace
 
 UPDATED_COLOR = "#c8e6c9"  # the inputs whose grads a step just changed
+LEGEND = (
+    f'<span style="background:{HIGHLIGHT_COLOR};padding:0 4px">the node being processed</span> '
+    f'<span style="background:{UPDATED_COLOR};padding:0 4px">the inputs whose grads it changed</span> '
+    "(a blank grad: not reached yet)"
+)
 RUN_NOTE = (
     "This is a static copy: run the notebook (Jupyter, Colab or Binder) to use the interactive version."
 )
@@ -258,6 +263,14 @@ class SecantPlot:
         return info
 
 
+def _log_grid(h: float, low: float = 1e-3, high: float = 2.0, step: float = 0.01) -> dict[str, float]:
+    """Exponent range of a log slider from about ``low`` to ``high`` whose grid passes through h exactly."""
+    exponent = math.log10(h)
+    below = math.ceil((exponent - math.log10(min(low, h))) / step - 1e-9)
+    above = math.ceil((max(math.log10(high), exponent) - exponent) / step - 1e-9)
+    return {"min": exponent - below * step, "max": exponent + above * step, "step": step}
+
+
 class DerivativeExplorer(StaticFallbackMixin, widgets.VBox):
     """Sliders for x and h, a plot of the secant and tangent, and the two slopes as numbers."""
 
@@ -284,9 +297,7 @@ class DerivativeExplorer(StaticFallbackMixin, widgets.VBox):
         self.x_slider = widgets.FloatSlider(
             value=x, min=self.x_range[0], max=self.x_range[1], step=0.01, description="x"
         )
-        self.h_slider = widgets.FloatLogSlider(
-            value=h, base=10, min=-3, max=max(math.log10(2.0), math.log10(h)), step=0.01, description="h"
-        )
+        self.h_slider = widgets.FloatLogSlider(value=h, base=10, **_log_grid(h), description="h")
         self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="600px"))
         self.readout = widgets.HTML()
         self.figure = Figure(figsize=(6, 4))
@@ -411,7 +422,7 @@ def name_of(value: Any) -> str:
 
 def _local_reason(node: Any, update: Update) -> str:
     """Why the local derivative has its value, e.g. 'b.data' for the a-input of a*b."""
-    parents = node._prev
+    parents = tuple(node._prev)
     if node._op == "*" and len(parents) == 2:
         return f"{name_of(parents[1 - update.index])}.data"
     if node._op == "+":
@@ -439,6 +450,7 @@ class BackpropSteps:
         self.nodes = trace(root)  # parents before children: the order draw_dot numbers them
         self.steps: list[Step] = self._plan()
         self.position = 0  # how many steps have been applied
+        self._grads_cache: tuple[int, dict[int, float]] = (0, {})
 
     def _plan(self) -> list[Step]:
         grads: dict[int, float] = {id(self.root): 1.0}
@@ -490,13 +502,16 @@ class BackpropSteps:
 
     def grads_at(self, position: int) -> dict[int, float]:
         """id(value) -> grad, for the Values the first ``position`` steps have reached."""
+        if self._grads_cache[0] == position:
+            return dict(self._grads_cache[1])
         grads: dict[int, float] = {}
         for step in self.steps[:position]:
             if step.seed:
                 grads[id(step.node)] = 1.0
             for update in step.updates:
                 grads[id(update.parent)] = update.after
-        return grads
+        self._grads_cache = (position, grads)
+        return dict(grads)
 
     def current_at(self, position: int) -> Step | None:
         """The step just applied at ``position`` (None at the start)."""
@@ -520,10 +535,10 @@ class BackpropSteps:
         header = f"Step {position} of {self.total}: "
         if step.seed:
             return header + f"start at the output: d{root}/d{root} = 1, so {root}.grad = 1."
-        node = name_of(step.node)
-        inputs = f" {step.node._op} ".join(name_of(p) for p in step.node._prev)
-        if len(step.node._prev) == 1:
-            inputs = f"{step.node._op}({name_of(step.node._prev[0])})"
+        node, parents = name_of(step.node), tuple(step.node._prev)
+        inputs = f" {step.node._op} ".join(name_of(p) for p in parents)
+        if len(parents) == 1:
+            inputs = f"{step.node._op}({name_of(parents[0])})"
         lines = [header + f"node {node} = {inputs}. Chain rule for each input:"]
         for u in step.updates:
             parent = name_of(u.parent)
@@ -604,7 +619,7 @@ class BackpropStepper(StaticFallbackMixin, widgets.VBox):
         self.step_button.on_click(lambda _: self._move(self.steps.step))
         self.reset_button.on_click(lambda _: self._move(self.steps.reset))
         buttons = widgets.HBox([self.back_button, self.step_button, self.reset_button, self.counter])
-        super().__init__(children=[buttons, self.text, self.graph_view])
+        super().__init__(children=[buttons, widgets.HTML(LEGEND), self.text, self.graph_view])
         self._refresh()
 
     def svg(self, position: int) -> str:
@@ -624,11 +639,7 @@ class BackpropStepper(StaticFallbackMixin, widgets.VBox):
         self.back_button.disabled = position == 0
         self.reset_button.disabled = position == 0
         self.step_button.disabled = self.steps.done
-        self.counter.value = (
-            f"&nbsp; step {position} of {self.steps.total} &nbsp; "
-            f'<span style="background:{HIGHLIGHT_COLOR}">&nbsp;node processed&nbsp;</span> '
-            f'<span style="background:{UPDATED_COLOR}">&nbsp;grads just changed&nbsp;</span>'
-        )
+        self.counter.value = f"&nbsp; step {position} of {self.steps.total}"
         explanation = html.escape(self.steps.explanation)
         self.text.value = f'<pre style="white-space:pre-wrap;margin:0">{explanation}</pre>'
         self.graph_view.value = f'<div style="overflow-x:auto">{_svg_body(self.svg(position))}</div>'
@@ -644,6 +655,7 @@ class BackpropStepper(StaticFallbackMixin, widgets.VBox):
         parts = [
             '<div class="micrograd-static-widget">',
             f"<p><b>Backpropagation, one node at a time.</b> <em>{html.escape(RUN_NOTE)}</em></p>",
+            f"<p>{LEGEND}</p>",
         ]
         shown = self._static_positions()
         for previous, position in zip([0, *shown], shown):

@@ -43,7 +43,7 @@ def test_registry_is_not_empty():
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_reference_passes(exercise, capsys):
     result, out = _run(exercise.id, exercise.reference, capsys)
-    assert result is True, out
+    assert result == True, out  # noqa: E712  (a CheckResult, equal to True)
     assert out.startswith(CORRECT)
 
 
@@ -51,7 +51,7 @@ def test_reference_passes(exercise, capsys):
 def test_stub_is_not_attempted(exercise, capsys):
     stub = _stub if exercise.kind == "function" else ...
     result, out = _run(exercise.id, stub, capsys)
-    assert result is False
+    assert not result
     assert out.startswith(NOT_ATTEMPTED), out
 
 
@@ -60,7 +60,7 @@ def test_wrong_answers_fail(exercise, capsys):
     assert len(exercise.wrong_answers) >= 2, "each exercise lists at least two plausible mistakes"
     for wrong in exercise.wrong_answers + _generic_wrong_answers(exercise):
         result, out = _run(exercise.id, wrong, capsys)
-        assert result is False, f"accepted a wrong answer: {wrong!r}"
+        assert not result, f"accepted a wrong answer: {wrong!r}"
         assert out.startswith(WRONG), out
 
 
@@ -73,8 +73,17 @@ def test_hints_and_solution(exercise, capsys):
     assert repr(shown).strip()
 
 
+def test_check_result_is_a_quiet_bool(capsys):
+    exercise = EXERCISES[0]
+    passed = check(exercise.id, exercise.reference)
+    failed = check(exercise.id, ...)
+    assert bool(passed) is True and bool(failed) is False
+    assert (repr(passed), repr(failed)) == ("True", "False")
+    assert passed._ipython_display_() is None  # Jupyter shows nothing under the printed message
+
+
 def test_unknown_exercise_is_reported(capsys):
-    assert check("99.9", lambda: None) is False
+    assert not check("99.9", lambda: None)
     assert "no exercise" in capsys.readouterr().out
 
 
@@ -84,7 +93,7 @@ def test_infinite_recursion_is_reported(capsys):
 
     function_exercise = next(e for e in EXERCISES if e.kind == "function")
     result, out = _run(function_exercise.id, recurse, capsys)
-    assert result is False and "recursed" in out
+    assert not result and "recursed" in out
 
 
 def test_error_messages_hold_no_memory_addresses(capsys):

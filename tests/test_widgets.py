@@ -367,3 +367,14 @@ def test_static_fallback_for_any_widget():
     assert bundle["text/html"] == "<p>a picture</p>" and bundle["text/plain"] == "a slider at 3"
     assert re.fullmatch(r"[0-9a-f]{32}", bundle[WIDGET_VIEW]["model_id"])
     assert wrapped.children == (slider,)
+
+
+@pytest.mark.parametrize("h", [0.5, 1e-3, 1e-4, 2.0, 5.0, 0.37])
+def test_h_slider_starts_exactly_at_h_and_reaches_small_and_large_steps(h):
+    slider = derivative_explorer(h=h).h_slider
+    assert slider.value == h
+    assert slider.base**slider.min <= min(h, 1e-3) * (1 + 1e-9)
+    assert slider.base**slider.max >= max(h, 2.0) * (1 - 1e-9)
+    assert (math.log10(h) - slider.min) / slider.step == pytest.approx(
+        round((math.log10(h) - slider.min) / slider.step)
+    )

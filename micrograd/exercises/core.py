@@ -131,8 +131,26 @@ def expect_close(got: Any, expected: float, case: str, rel: float = 1e-6, abs_to
         raise Mismatch(f"{case}: expected {expected:.6g}, got {got:.6g}")
 
 
-def check(exercise_id: str, answer: Any) -> bool:
+class CheckResult(int):
+    """True or False, as ``check`` returns it; a notebook shows only the printed message.
+
+    It compares equal to ``True``/``False`` and works in ``if``; Jupyter does not echo it
+    under the cell, where a bare ``False`` would only repeat the message above.
+    """
+
+    def __repr__(self) -> str:
+        return repr(bool(self))
+
+    def _ipython_display_(self) -> None:
+        """Display nothing: the message is already printed."""
+
+
+def check(exercise_id: str, answer: Any) -> CheckResult:
     """Check an answer; print ✅, ❌ (with what was wrong) or ⏳; return True if correct."""
+    return CheckResult(_check(exercise_id, answer))
+
+
+def _check(exercise_id: str, answer: Any) -> bool:
     exercise = _lookup(exercise_id)
     if exercise is None:
         return False

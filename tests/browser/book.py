@@ -71,7 +71,9 @@ def _source(docname: str) -> Path:
         candidate = ROOT / f"{docname}{suffix}"
         if candidate.exists():
             return candidate
-    raise FileNotFoundError(f"_toc.yml lists {docname!r} but there is no {docname}.ipynb/.md in the repository")
+    raise FileNotFoundError(
+        f"_toc.yml lists {docname!r} but there is no {docname}.ipynb/.md in the repository"
+    )
 
 
 @cache

@@ -10,24 +10,16 @@ exercise feedback and a folded solution that opens on click.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import nbformat
 import pytest
+from myst_nb.core.render import get_mime_priority
 
 from tests.browser.book import HTML, ROOT, config, launch_links, repository
 
-# the order in which myst-nb picks one MIME type per output for HTML
-MIME_PRIORITY = [
-    "application/vnd.jupyter.widget-view+json",
-    "application/javascript",
-    "text/html",
-    "image/svg+xml",
-    "image/png",
-    "image/jpeg",
-    "text/markdown",
-    "text/latex",
-    "text/plain",
-]
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
 CHECK_LINE = re.compile(r"(⏳|✅|❌) Exercise (\d+)\.(\d+)")
 
 
@@ -37,17 +29,35 @@ def _executed_notebook(visit):
     return nbformat.read(executed if executed.exists() else visit.book_page.source, as_version=4)
 
 
+@cache
+def _mime_priority() -> tuple[str, ...]:
+    """myst-nb's order of MIME types for HTML, with _config.yml's overrides: one is shown per output."""
+    overrides = config().get("sphinx", {}).get("config", {}).get("nb_mime_priority_overrides", [])
+    return tuple(get_mime_priority("html", [tuple(item) for item in overrides]))
+
+
+def _shown(output) -> str | None:
+    """The MIME type of an output that the HTML page shows (None for streams, errors)."""
+    data = output.get("data", {})
+    return next((mime for mime in _mime_priority() if mime in data), None)
+
+
+def _shown_cells(visit) -> list:
+    """The code cells of the executed notebook that the page shows, in order (one div.cell each)."""
+    if not visit.book_page.is_notebook:
+        return []
+    cells = _executed_notebook(visit).cells
+    return [c for c in cells if c.cell_type == "code" and "remove-cell" not in c.metadata.get("tags", [])]
+
+
 def _promised_outputs(visit) -> dict[str, int]:
     """How many outputs of each shown MIME type the page's notebook has."""
     counts: dict[str, int] = {}
-    if not visit.book_page.is_notebook:
-        return counts
-    for cell in _executed_notebook(visit).cells:
-        if cell.cell_type != "code" or "remove-output" in cell.metadata.get("tags", []):
+    for cell in _shown_cells(visit):
+        if "remove-output" in cell.metadata.get("tags", []):
             continue
         for output in cell.get("outputs", []):
-            data = output.get("data", {})
-            shown = next((mime for mime in MIME_PRIORITY if mime in data), None)
+            shown = _shown(output)
             if shown:
                 counts[shown] = counts.get(shown, 0) + 1
     return counts
@@ -66,7 +76,11 @@ def _plain(markdown: str) -> str:
 def _source_title(visit) -> str:
     """The first level-1 heading of the page's source (a notebook's markdown, or the .md file)."""
     if visit.book_page.is_notebook:
-        texts = [c.source for c in nbformat.read(visit.book_page.source, as_version=4).cells if c.cell_type == "markdown"]
+        texts = [
+            c.source
+            for c in nbformat.read(visit.book_page.source, as_version=4).cells
+            if c.cell_type == "markdown"
+        ]
     else:
         texts = [visit.book_page.source.read_text(encoding="utf-8")]
     for text in texts:
@@ -115,46 +129,64 @@ def test_plots_and_images_loaded(visit):
     _no_errors(visit)
 
 
-WIDGETS_JS = """() => {
+CELLS_JS = """() => {
   const state = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
   const saved = state ? Object.keys(JSON.parse(state.textContent).state) : [];
-  return Array.from(document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'))
-    .map(view => {
-      const area = view.previousElementSibling;
-      const rendered = area && area.classList.contains('widget-subarea') ? area.getBoundingClientRect() : null;
-      const cell = view.closest('.cell');
-      const fallbacks = cell ? Array.from(cell.querySelectorAll('.cell_output img, .cell_output svg')) : [];
-      return {
-        model: JSON.parse(view.textContent).model_id,
-        saved: saved.includes(JSON.parse(view.textContent).model_id),
-        rendered: rendered !== null && rendered.width > 0 && rendered.height > 0
-                  && area.querySelector('.jupyter-widgets') !== null,
-        fallback: fallbacks.some(f => f.getBoundingClientRect().width > 0
-                                      && (f.tagName !== 'IMG' || f.naturalWidth > 0)),
-      };
-    });
+  const size = el => { const box = el.getBoundingClientRect(); return box.width > 0 && box.height > 0; };
+  return Array.from(document.querySelectorAll('article div.cell')).map(cell => ({
+    widgets: Array.from(cell.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]'))
+      .map(view => {
+        const area = view.previousElementSibling;
+        const model = JSON.parse(view.textContent).model_id;
+        return {model, saved: saved.includes(model),
+                rendered: !!area && area.classList.contains('widget-subarea') && size(area)
+                          && area.querySelector('.jupyter-widgets') !== null};
+      }),
+    images: Array.from(cell.querySelectorAll('.cell_output img')).map(img => img.complete && img.naturalWidth > 0),
+    visible_output: Array.from(cell.querySelectorAll('.cell_output')).some(size),
+  }));
 }"""
 
 
-def test_widgets_render_from_saved_state_or_show_a_fallback(visit):
-    promised = _promised_outputs(visit).get("application/vnd.jupyter.widget-view+json", 0)
-    if promised == 0:
-        assert visit.page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count() == 0
+def test_widgets_render_from_saved_state_or_show_their_static_copy(visit):
+    """A widget output shows the live widget (from the saved state) or, when it carries one, its static copy."""
+    cells = _shown_cells(visit)
+    widget_cells = [
+        i for i, c in enumerate(cells) if any(WIDGET_VIEW in o.get("data", {}) for o in c.get("outputs", []))
+    ]
+    if not widget_cells:
+        assert visit.page.locator(f'script[type="{WIDGET_VIEW}"]').count() == 0
         return
-    # the widget manager (served from the book, not a CDN) renders the saved state after load
-    try:
-        visit.page.wait_for_function(
-            f"() => ({WIDGETS_JS})().every(w => !w.saved || w.rendered)", timeout=10_000
-        )
-    except Exception:
-        pass  # the assertions below say which widget did not render
-    widgets = visit.page.evaluate(WIDGETS_JS)
-    assert len(widgets) == promised
-    for widget in widgets:
-        if widget["saved"]:
-            assert widget["rendered"], f"widget {widget['model']} has saved state but did not render"
-        else:
-            assert widget["fallback"], f"widget {widget['model']} has no saved state and no static fallback"
+    live = _promised_outputs(visit).get(WIDGET_VIEW, 0)
+    if live:  # the widget manager (served by the book, not a CDN) renders saved state after the page loads
+        try:
+            visit.page.wait_for_function(
+                f"() => ({CELLS_JS})().every(c => c.widgets.every(w => w.rendered))", timeout=10_000
+            )
+        except Exception:
+            pass  # the assertions below name the widget that did not render
+    shown = visit.page.evaluate(CELLS_JS)
+    assert len(shown) == len(cells), f"the notebook shows {len(cells)} code cells, the page has {len(shown)}"
+    assert sum(len(cell["widgets"]) for cell in shown) == live
+    for index in widget_cells:
+        dom = shown[index]
+        for output in cells[index].outputs:
+            if WIDGET_VIEW not in output.get("data", {}):
+                continue
+            model = output.data[WIDGET_VIEW]["model_id"]
+            where = f"code cell #{index + 1}"
+            if _shown(output) == WIDGET_VIEW:
+                views = [w for w in dom["widgets"] if w["model"] == model]
+                assert views and views[0]["saved"], f"{where}: widget {model} has no saved state in the page"
+                assert views[0]["rendered"], f"{where}: widget {model} did not render from its saved state"
+            else:
+                assert dom["visible_output"], (
+                    f"{where}: the widget's static copy ({_shown(output)}) is not visible"
+                )
+                if _shown(output).startswith("image/"):
+                    assert dom["images"] and all(dom["images"]), (
+                        f"{where}: the static copy's image did not load"
+                    )
     _no_errors(visit)
 
 
@@ -166,7 +198,9 @@ def test_chapter_has_exercise_feedback_and_folded_solutions(visit):
     checks = [match for text in outputs for match in CHECK_LINE.finditer(text)]
     assert checks, "no output of check(...) (⏳/✅/❌ Exercise N.M) on this chapter page"
     if page.chapter_number is not None:
-        assert {int(m.group(2)) for m in checks} == {page.chapter_number}, "exercise ids must be <chapter>.<n>"
+        assert {int(m.group(2)) for m in checks} == {page.chapter_number}, (
+            "exercise ids must be <chapter>.<n>"
+        )
 
     solutions = visit.page.locator("article details.micrograd-solution")
     assert solutions.count() >= 1, "no solution box (solution('N.M')) on this chapter page"
@@ -194,8 +228,10 @@ def test_notebook_page_has_launch_repository_and_download_buttons(visit):
     url, _, _ = repository()
     assert visit.page.locator(f'.article-header-buttons a[href="{url}"]').count() == 1, "no repository button"
 
+    visit.page.locator(".dropdown-download-buttons button.dropdown-toggle").click()
     download = visit.page.locator(".dropdown-download-buttons a.btn-download-source-button")
-    assert download.count() == 1, "no download button"
+    assert download.count() == 1 and download.is_visible(), "no visible .ipynb download button"
+    visit.page.keyboard.press("Escape")
     href = download.get_attribute("href")
     assert href.endswith(f"{page.docname.split('/')[-1]}.ipynb")
     response = visit.page.request.get(visit.page.url.rsplit("/", 1)[0] + "/" + href)
@@ -246,5 +282,8 @@ def test_static_build_has_no_cdn_scripts():
 
 def _is_link_only(html: str, url: str) -> bool:
     """<link rel="canonical"> and friends name a URL without loading it."""
-    return bool(re.search(rf'<link[^>]+rel="(?:canonical|alternate|author|license)"[^>]+href="{re.escape(url)}"', html))
-
+    return bool(
+        re.search(
+            rf'<link[^>]+rel="(?:canonical|alternate|author|license)"[^>]+href="{re.escape(url)}"', html
+        )
+    )
