@@ -98,8 +98,9 @@ def launch_links(page: Page) -> dict[str, str]:
     _, org_repo, branch = repository()
     buttons = config()["launch_buttons"]
     path = page.source.relative_to(ROOT).as_posix()
+    binder, colab = buttons["binderhub_url"].rstrip("/"), buttons["colab_url"].rstrip("/")
     interface = "lab/tree" if buttons.get("notebook_interface") == "jupyterlab" else "tree"
     return {
-        "Binder": f"{buttons['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath={interface}/{path}",
-        "Colab": f"{buttons['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/{path}",
+        "Binder": f"{binder}/v2/gh/{org_repo}/{branch}?urlpath={interface}/{path}",
+        "Colab": f"{colab}/github/{org_repo}/blob/{branch}/{path}",
     }

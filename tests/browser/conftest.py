@@ -100,8 +100,13 @@ class Tab:
     def is_local(self, url: str) -> bool:
         return url.startswith(self.base)
 
+    def is_favicon_probe(self, url: str) -> bool:
+        """Chromium asks for /favicon.ico by itself on a page without an icon link (the redirecting
+        index.html); the page did not ask for it, and on GitHub Pages that URL is outside the book."""
+        return url == self.base + "favicon.ico"
+
     def javascript_errors(self) -> list[str]:
-        """Uncaught exceptions, console errors and failed local loads; only blocked external loads are allowed."""
+        """Uncaught exceptions, console errors and failed local loads (blocked external loads are allowed)."""
         errors = [f"uncaught exception: {error}" for error in self.page_errors]
         for message in self.console:
             if message.type != "error":
@@ -109,6 +114,8 @@ class Tab:
             source = message.location.get("url", "")
             if message.text.startswith("Failed to load resource") and source and not self.is_local(source):
                 continue  # a CDN load we blocked: allowed, the page must work without it
+            if self.is_favicon_probe(source):
+                continue
             errors.append(f"console error: {message.text} (at {source})")
         errors += [f"failed to load {url}: {why}" for url, why in self.missing]
         return errors
@@ -146,7 +153,7 @@ def tab(site: str) -> Iterator[Tab]:
         current = Tab(page, site)
 
         def response(resp) -> None:
-            if current.is_local(resp.url) and resp.status >= 400:
+            if current.is_local(resp.url) and resp.status >= 400 and not current.is_favicon_probe(resp.url):
                 current.missing.append((resp.url, f"HTTP {resp.status}"))
 
         def failed(request) -> None:

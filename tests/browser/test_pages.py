@@ -142,14 +142,15 @@ CELLS_JS = """() => {
                 rendered: !!area && area.classList.contains('widget-subarea') && size(area)
                           && area.querySelector('.jupyter-widgets') !== null};
       }),
-    images: Array.from(cell.querySelectorAll('.cell_output img')).map(img => img.complete && img.naturalWidth > 0),
+    images: Array.from(cell.querySelectorAll('.cell_output img'))
+      .map(img => img.complete && img.naturalWidth > 0),
     visible_output: Array.from(cell.querySelectorAll('.cell_output')).some(size),
   }));
 }"""
 
 
 def test_widgets_render_from_saved_state_or_show_their_static_copy(visit):
-    """A widget output shows the live widget (from the saved state) or, when it carries one, its static copy."""
+    """A widget output shows the live widget (from saved state) or, when it carries one, its static copy."""
     cells = _shown_cells(visit)
     widget_cells = [
         i for i, c in enumerate(cells) if any(WIDGET_VIEW in o.get("data", {}) for o in c.get("outputs", []))
@@ -268,7 +269,7 @@ def test_sidebar_lists_every_page(visit):
 
 
 def test_static_build_has_no_cdn_scripts():
-    """Every page's scripts and stylesheets come from the book itself (MathJax aside, which degrades to TeX)."""
+    """Every page's scripts and stylesheets come from the book (MathJax aside: offline, TeX stays TeX)."""
     from tests.browser.book import pages
 
     external = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"')
