@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
 
-.PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark
+.PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark bench-build
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,8 @@ unit: $(STAMP)
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval notebooks -q -p no:randomly
 
+## browser: the built book in headless Chromium (run `make book` first); failures leave a screenshot
+## and the console log in _build/browser-failures/
 browser: $(STAMP)
 	$(BIN)/python -m pytest tests/browser -q
 
@@ -51,6 +53,10 @@ lab: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+
+## bench-build: time every notebook cell, `make book` and `make test` (figures: benchmarks/BUILD.md)
+bench-build: $(STAMP)
+	$(BIN)/python benchmarks/bench_build.py
 
 clean:
 	rm -rf _build

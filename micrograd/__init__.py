@@ -1,6 +1,19 @@
-"""micrograd from scratch: a tiny scalar autograd engine and the course built on it."""
+"""micrograd from scratch: a tiny scalar autograd engine and the course built on it.
 
-from micrograd.engine import Value
+The most used names are available here directly::
 
-__all__ = ["Value"]
+    from micrograd import Value, MLP, SGD
+
+and the modules hold the rest: ``micrograd.engine`` (``Value``), ``micrograd.nn``
+(``Module``, ``Neuron``, ``Layer``, ``MLP``), ``micrograd.losses``,
+``micrograd.optim`` (``SGD``, ``Adam``), ``micrograd.data`` (toy datasets) and
+``micrograd.gradcheck``.
+"""
+
+from micrograd.engine import Value, zero_grad
+from micrograd.gradcheck import gradcheck
+from micrograd.nn import MLP, Layer, Module, Neuron
+from micrograd.optim import SGD, Adam
+
+__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Value", "gradcheck", "zero_grad"]
 __version__ = "1.0.0"

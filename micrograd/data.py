@@ -34,7 +34,9 @@ def _check_args(n_samples: object, noise: object, minimum: int = 1) -> None:
         raise ValueError(f"noise must be a number >= 0, got {noise!r}")
 
 
-def _noisy_shuffled(points: Points, labels: list[int], noise: float, rng: random.Random) -> tuple[Points, list]:
+def _noisy_shuffled(
+    points: Points, labels: list[int], noise: float, rng: random.Random
+) -> tuple[Points, list[int]]:
     """Add Gaussian noise of standard deviation ``noise`` to each coordinate, then shuffle."""
     data = [
         ([x1 + rng.gauss(0.0, noise), x2 + rng.gauss(0.0, noise)], label)

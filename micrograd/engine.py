@@ -29,7 +29,8 @@ Input rules (checked when a Value is made from a learner's number):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Sequence
 from numbers import Real
 
 Number = int | float
@@ -37,7 +38,7 @@ Number = int | float
 
 def _as_float(data: object) -> float:
     """Convert a learner's number to float, or raise a TypeError that names its type."""
-    if isinstance(data, float):
+    if type(data) is float:  # (not isinstance: numpy.float64 is a float subclass, converted below)
         return data
     if isinstance(data, bool) or not isinstance(data, Real):
         raise TypeError(
@@ -50,7 +51,9 @@ def _as_float(data: object) -> float:
 class Value:
     """A scalar with a gradient: ``Value(2.0, label="x")``."""
 
-    __slots__ = ("data", "grad", "label", "_prev", "_local_grads", "_op")
+    # __slots__ keeps each node small (no per-node __dict__); __weakref__ lets
+    # weakref.ref(node) observe when a graph is freed.
+    __slots__ = ("data", "grad", "label", "_prev", "_local_grads", "_op", "__weakref__")
 
     def __init__(
         self,
@@ -108,7 +111,9 @@ class Value:
 
     def __pow__(self, exponent: Number) -> Value:
         """out = a**n for a number n;  d(out)/da = n * a**(n-1)."""
-        if isinstance(exponent, Value) or isinstance(exponent, bool) or not isinstance(exponent, Real):
+        if type(exponent) not in (int, float) and (
+            isinstance(exponent, bool) or not isinstance(exponent, Real)
+        ):
             raise TypeError(
                 f"the exponent of Value ** n must be a number (int or float), got "
                 f"{type(exponent).__name__}; for a Value exponent b write (b * a.log()).exp()"
@@ -118,13 +123,17 @@ class Value:
             raise ZeroDivisionError(f"0 ** {exponent!r}: a negative power of zero is undefined")
         if self.data < 0.0 and not n.is_integer():
             raise ValueError(f"({self.data!r}) ** {exponent!r}: a negative base needs an integer exponent")
-        if n == 0.0:
-            local_grad = 0.0
-        elif self.data == 0.0 and n < 1.0:
-            local_grad = math.inf  # e.g. the slope of sqrt(x) at 0
-        else:
-            local_grad = n * self.data ** (n - 1)
-        return Value._result(self.data**n, (self,), (local_grad,), f"**{exponent}")
+        try:
+            result = self.data**n
+            if n == 0.0:
+                local_grad = 0.0
+            elif self.data == 0.0 and n < 1.0:
+                local_grad = math.inf  # e.g. the slope of sqrt(x) at 0
+            else:
+                local_grad = n * self.data ** (n - 1)
+        except OverflowError:
+            raise OverflowError(f"({self.data!r}) ** {exponent!r} is too large for a float") from None
+        return Value._result(result, (self,), (local_grad,), f"**{exponent}")
 
     def __rpow__(self, base: Number) -> Value:
         """out = c**a for a number c > 0;  d(out)/da = c**a * ln(c)."""
@@ -137,11 +146,9 @@ class Value:
         """out = -a;  d(out)/da = -1."""
         return Value._result(-self.data, (self,), (-1.0,), "neg")
 
-    def __radd__(self, other: Number) -> Value:  # other + self
-        return self + other
-
-    def __rmul__(self, other: Number) -> Value:  # other * self
-        return self * other
+    # other + self and other * self: the same as self + other and self * other
+    __radd__ = __add__
+    __rmul__ = __mul__
 
     def __rsub__(self, other: Number) -> Value:  # other - self
         return Value(other) - self
@@ -228,7 +235,10 @@ class Value:
         order = self.topological_order()
         self.grad = 1.0
         for node in reversed(order):
-            node._backward()
+            # node._backward(), written out here: a method call per node costs time
+            grad = node.grad
+            for parent, local_grad in zip(node._prev, node._local_grads):
+                parent.grad += local_grad * grad
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
@@ -241,27 +251,27 @@ def zero_grad(values: Iterable[Value]) -> None:
         value.grad = 0.0
 
 
-def weighted_sum(weights: list[Value], inputs: list[Value | Number], bias: Value) -> Value:
+def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | Number], bias: Value) -> Value:
     """out = sum_i w_i * x_i + b as ONE node (what a neuron computes).
 
     d(out)/dw_i = x_i,  d(out)/dx_i = w_i,  d(out)/db = 1.
 
-    The same result as ``sum(w * x for ...) + b``, with one node instead of
-    2n, which makes networks several times faster and smaller.
+    The same result as ``b + w_0*x_0 + w_1*x_1 + ...``, with one node instead
+    of 2n, which makes networks several times faster and smaller. The parents
+    are ``(b, w_0, ..., w_n-1, x_0, ..., x_n-1)``; inputs that are plain
+    numbers are constants, not parents.
     """
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
-    parents: list[Value] = [bias]
-    local_grads: list[float] = [1.0]
-    total = bias.data
-    for w, x in zip(weights, inputs):
-        if isinstance(x, Value):
-            total += w.data * x.data
-            parents += (w, x)
-            local_grads += (x.data, w.data)
-        else:
-            x = _as_float(x)
-            total += w.data * x
-            parents.append(w)
-            local_grads.append(x)
-    return Value._result(total, tuple(parents), tuple(local_grads), "w·x+b")
+    w_data = [w.data for w in weights]
+    if set(map(type, inputs)) <= {Value}:  # the usual case: every input is a Value
+        x_data = [x.data for x in inputs]
+        parents = (bias, *weights, *inputs)
+        local_grads = (1.0, *x_data, *w_data)
+    else:  # some inputs are numbers (e.g. a network's input data)
+        x_data = [x.data if isinstance(x, Value) else _as_float(x) for x in inputs]
+        linked = [i for i, x in enumerate(inputs) if isinstance(x, Value)]
+        parents = (bias, *weights, *[inputs[i] for i in linked])
+        local_grads = (1.0, *x_data, *[w_data[i] for i in linked])
+    total = sum(map(operator.mul, w_data, x_data), bias.data)
+    return Value._result(total, parents, local_grads, "w·x+b")

@@ -92,9 +92,7 @@ class MLP(Module):
         if isinstance(nouts, int) or len(nouts) == 0:
             raise TypeError(f"MLP(nin, nouts) needs a list of layer sizes such as [16, 16, 1], got {nouts!r}")
         sizes = [nin] + list(nouts)
-        self.layers = [
-            Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))
-        ]
+        self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
         for layer in self.layers:

@@ -143,7 +143,8 @@ def test_fresh_environment_from_requirements_runs_a_notebook(tmp_path):
         return done.stdout
 
     run(sys.executable, "-m", "venv", venv)
-    run(python, "-m", "pip", "install", "--quiet", "-r", "requirements.txt")  # as repo2docker does
+    # as repo2docker does (--no-compile: skip writing .pyc files up front, which only costs time here)
+    run(python, "-m", "pip", "install", "--quiet", "--no-compile", "-r", "requirements.txt")
 
     modules = sorted(notebook_imports())
     run(python, "-c", f"import {', '.join(modules)}")

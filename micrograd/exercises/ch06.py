@@ -83,9 +83,7 @@ def numerical_grad(f: Callable[..., Value], inputs: list[float], h: float = 1e-6
     return grads
 
 
-def directional_derivative(
-    f: Callable[..., Value], inputs: list[float], direction: list[float], h: float = 1e-6
-) -> float:
+def directional_derivative(f, inputs: list[float], direction: list[float], h: float = 1e-6) -> float:
     """The slope of f along `direction` d, by a central difference: (f(x + h d) - f(x - h d)) / (2h).
 
     By the chain rule it equals sum_i (df/dx_i) * d_i, the dot product of the gradient and d.
@@ -161,7 +159,7 @@ register(
 # ---- 6.3 which backward rule is wrong? ---------------------------------------------
 
 
-def find_wrong_rule(ops: dict[str, Callable[[Value], Value]]) -> str | None:
+def find_wrong_rule(ops: dict) -> str | None:
     """The name of the operation whose backward() disagrees with central differences, or None."""
     for name, op in ops.items():
         for x in (-1.3, -0.4, 0.7, 1.6):  # several points, none at 0 where some wrong rules look right

@@ -3,8 +3,10 @@
 What a page should show is read from the notebook the build executed
 (``_build/jupyter_execute/<page>.ipynb``): each SVG output (computation graphs) must be a
 rendered SVG with a size, each PNG/JPEG output (plots) an image that loaded, each widget a
-widget rendered from its saved state (or its static fallback). Chapters also need their
-exercise feedback and a folded solution that opens on click.
+widget rendered from its saved state (or its static copy), each formula typeset. Chapters
+also need their exercise feedback and a folded solution that opens on click, and launch,
+repository and download buttons. Every check ends by asserting the page logged no JavaScript
+error (loads from other hosts, which the tests block, aside).
 """
 
 from __future__ import annotations
@@ -97,33 +99,74 @@ def test_page_loads_with_its_title_and_no_javascript_error(visit):
     _no_errors(visit)
 
 
+GRAPHS_JS = """() => {
+  const size = el => { const box = el.getBoundingClientRect(); return [box.width, box.height]; };
+  const files = Array.from(document.querySelectorAll('article .cell_output img'))
+    .filter(img => /[.]svg([?#]|$)/.test(img.currentSrc || img.src))
+    .map(img => ({src: img.currentSrc || img.src, loaded: img.complete && img.naturalWidth > 0,
+                  size: size(img)}));
+  // SVG inside an output's HTML; not the icons of buttons (the copy button puts one in every output)
+  const inline = Array.from(document.querySelectorAll('article .cell_output svg'))
+    .filter(svg => !svg.closest('button') && !svg.parentElement.closest('svg'))
+    .map(svg => ({src: null, loaded: true, size: size(svg), markup: svg.outerHTML}));
+  return files.concat(inline);
+}"""
+
+
 def test_graphs_are_rendered_svgs_with_a_size(visit):
-    svgs = visit.page.evaluate(
-        """() => Array.from(document.querySelectorAll('article .cell_output svg'))
-               .filter(svg => !svg.parentElement.closest('svg'))
-               .map(svg => { const box = svg.getBoundingClientRect();
-                             return {width: box.width, height: box.height,
-                                     graphviz: svg.querySelector('g.graph') !== null,
-                                     nodes: svg.querySelectorAll('g.node').length}; })"""
-    )
+    """Every SVG output (draw_dot's graphs) is an SVG image that loaded, has a size, and (graphs) nodes."""
+    graphs = visit.page.evaluate(GRAPHS_JS)
     promised = _promised_outputs(visit).get("image/svg+xml", 0)
-    assert len(svgs) >= promised, f"the notebook has {promised} SVG outputs, the page shows {len(svgs)}"
-    for index, svg in enumerate(svgs):
-        assert svg["width"] > 0 and svg["height"] > 0, f"SVG #{index} has no size: {svg}"
-        if svg["graphviz"]:
-            assert svg["nodes"] > 0, f"graph #{index} has no nodes"
+    assert len(graphs) >= promised, f"the notebook has {promised} SVG outputs, the page shows {len(graphs)}"
+    for index, graph in enumerate(graphs):
+        name = graph["src"] or f"inline SVG #{index + 1}"
+        assert graph["loaded"], f"{name} did not load"
+        assert graph["size"][0] > 0 and graph["size"][1] > 0, f"{name} is shown with no size: {graph['size']}"
+        markup = graph.get("markup")
+        if markup is None:
+            response = visit.page.request.get(graph["src"])
+            assert response.ok, f"{name}: HTTP {response.status}"
+            markup = response.text()
+        assert "<svg" in markup, f"{name} is not an SVG"
+        if 'class="graph"' in markup:  # Graphviz: a graph with no nodes drew nothing
+            assert 'class="node"' in markup, f"{name} is a graph with no nodes"
+    _no_errors(visit)
+
+
+def test_formulas_are_typeset(visit):
+    """Every formula is typeset by MathJax (served from the book), none left as TeX or in error."""
+    if visit.page.locator("article .math").count() == 0:
+        return
+    try:
+        visit.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+    except Exception:  # playwright's TimeoutError
+        pytest.fail("MathJax did not start on this page: did its script (mathjax_path) load?")
+    visit.page.evaluate("() => MathJax.startup.promise")
+    raw = visit.page.evaluate(
+        """() => Array.from(document.querySelectorAll('article .math'))
+                 .filter(math => !math.querySelector('mjx-container'))
+                 .map(math => math.textContent.slice(0, 60))"""
+    )
+    assert not raw, f"formulas left as TeX: {raw}"
+    errors = visit.page.locator("article mjx-merror").all_inner_texts()
+    assert not errors, f"MathJax could not typeset: {errors}"
     _no_errors(visit)
 
 
 def test_plots_and_images_loaded(visit):
+    """Every PNG/JPEG output (plots) is an image that loaded; so is every other image in the page."""
     images = visit.page.evaluate(
         """() => Array.from(document.querySelectorAll('article img')).map(img => ({
-                 src: img.currentSrc.slice(0, 80), complete: img.complete, width: img.naturalWidth,
-                 output: img.closest('.cell_output') !== null}))"""
+                 src: (img.currentSrc || img.src).slice(0, 100), complete: img.complete,
+                 width: img.naturalWidth, output: img.closest('.cell_output') !== null}))"""
     )
-    promised = sum(_promised_outputs(visit).get(mime, 0) for mime in ("image/png", "image/jpeg"))
-    shown = sum(1 for image in images if image["output"])
-    assert shown >= promised, f"the notebook has {promised} image outputs, the page shows {shown}"
+    promised = sum(_promised_outputs(visit).get(mime, 0) for mime in ("image/png", "image/jpeg", "image/gif"))
+    rasters = [
+        image for image in images if image["output"] and not image["src"].split("?")[0].endswith(".svg")
+    ]
+    assert len(rasters) >= promised, (
+        f"the notebook has {promised} image outputs, the page shows {len(rasters)}"
+    )
     broken = [image["src"] for image in images if not (image["complete"] and image["width"] > 0)]
     assert not broken, f"images that did not load: {broken}"
     _no_errors(visit)
@@ -223,7 +266,8 @@ def test_notebook_page_has_launch_repository_and_download_buttons(visit):
     launch.locator("button.dropdown-toggle").click()
     for name, href in launch_links(page).items():
         link = launch.locator(f'a[href="{href}"]')
-        assert link.count() == 1 and link.is_visible(), f"no visible {name} launch link to {href}"
+        assert link.count() == 1, f"no {name} launch link to {href}"
+        link.wait_for(state="visible", timeout=5_000)  # the menu opened on click
     visit.page.keyboard.press("Escape")
 
     url, _, _ = repository()
@@ -231,7 +275,8 @@ def test_notebook_page_has_launch_repository_and_download_buttons(visit):
 
     visit.page.locator(".dropdown-download-buttons button.dropdown-toggle").click()
     download = visit.page.locator(".dropdown-download-buttons a.btn-download-source-button")
-    assert download.count() == 1 and download.is_visible(), "no visible .ipynb download button"
+    assert download.count() == 1, "no .ipynb download button"
+    download.wait_for(state="visible", timeout=5_000)
     visit.page.keyboard.press("Escape")
     href = download.get_attribute("href")
     assert href.endswith(f"{page.docname.split('/')[-1]}.ipynb")
@@ -269,15 +314,13 @@ def test_sidebar_lists_every_page(visit):
 
 
 def test_static_build_has_no_cdn_scripts():
-    """Every page's scripts and stylesheets come from the book (MathJax aside: offline, TeX stays TeX)."""
+    """Every page's scripts and stylesheets come from the book itself (MathJax and widgets included)."""
     from tests.browser.book import pages
 
     external = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"')
-    allowed = ("https://cdn.jsdelivr.net/npm/mathjax@",)
     for page in pages():
         html = (HTML / page.html_path).read_text(encoding="utf-8")
-        loaded = [url for url in external.findall(html) if not url.startswith(allowed)]
-        loaded = [url for url in loaded if not _is_link_only(html, url)]
+        loaded = [url for url in external.findall(html) if not _is_link_only(html, url)]
         assert not loaded, f"{page}: loads {loaded} from the internet"
 
 
