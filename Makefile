@@ -18,7 +18,7 @@ $(STAMP): requirements.txt pyproject.toml
 
 ## book: build the Jupyter Book (executing every notebook) into _build/html
 book: $(STAMP)
-	$(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+	$(BIN)/jupyter-book build . --all --warningiserror --nitpick --keep-going
 
 ## test: lint, unit and property tests, strict nbval, the book with warnings as errors, browser tests
 test: lint book unit notebooks browser

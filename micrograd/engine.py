@@ -40,6 +40,8 @@ def _as_float(data: object) -> float:
     """Convert a learner's number to float, or raise a TypeError that names its type."""
     if type(data) is float:  # (not isinstance: numpy.float64 is a float subclass, converted below)
         return data
+    if type(data) is int:  # the common case, without the slower isinstance(data, Real) check
+        return float(data)
     if isinstance(data, bool) or not isinstance(data, Real):
         raise TypeError(
             f"Value() needs a real number (int or float), got {type(data).__name__}: "
@@ -194,8 +196,9 @@ class Value:
 
     def relu(self) -> Value:
         """out = max(0, a);  d(out)/da = 1 if a > 0 else 0."""
-        positive = self.data > 0.0
-        return Value._result(self.data if positive else 0.0, (self,), (1.0 if positive else 0.0,), "ReLU")
+        if self.data > 0.0:
+            return Value._result(self.data, (self,), (1.0,), "ReLU")
+        return Value._result(0.0, (self,), (0.0,), "ReLU")
 
     # ---- backpropagation ----------------------------------------------------
 
@@ -208,7 +211,10 @@ class Value:
         """Every node this Value depends on, each after all of its parents.
 
         A depth-first search with an explicit stack instead of recursion, so a
-        graph of any depth works (recursion stops at about 1,000 levels).
+        graph of any depth works (recursion stops at about 1,000 levels). Each
+        node is pushed as (node, False), "order its parents first", and then
+        again as (node, True), "now add it". A leaf has no parents to wait
+        for, so it goes into the order as soon as it is found.
         """
         order: list[Value] = []
         visited: set[Value] = set()
@@ -222,7 +228,11 @@ class Value:
                 stack.append((node, True))
                 for parent in node._prev:
                     if parent not in visited:
-                        stack.append((parent, False))
+                        if parent._prev:
+                            stack.append((parent, False))
+                        else:  # a leaf
+                            visited.add(parent)
+                            order.append(parent)
         return order
 
     def backward(self) -> None:
@@ -235,10 +245,11 @@ class Value:
         order = self.topological_order()
         self.grad = 1.0
         for node in reversed(order):
-            # node._backward(), written out here: a method call per node costs time
-            grad = node.grad
-            for parent, local_grad in zip(node._prev, node._local_grads):
-                parent.grad += local_grad * grad
+            if node._prev:  # (a leaf has no parents to pass its grad on to)
+                # node._backward(), written out here: a method call per node costs time
+                grad = node.grad
+                for parent, local_grad in zip(node._prev, node._local_grads):
+                    parent.grad += local_grad * grad
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""

@@ -66,7 +66,11 @@ class Graph(graphviz.Digraph):
         """A repr without a memory address: Jupyter stores it as text/plain, which strict nbval compares."""
         values = sum("shape=record" in line for line in self.body)
         operations = sum("shape=ellipse" in line for line in self.body)
-        return f"<micrograd.viz.Graph: {values} values, {operations} operations>"
+        return f"<micrograd.viz.Graph: {_count(values, 'value')}, {_count(operations, 'operation')}>"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
 
 
 def _format_number(x: float) -> str:
@@ -80,12 +84,13 @@ def _escape_record(text: str) -> str:
 
 
 def _node_label(value: Any, show_grad: bool, grad: float | None) -> str:
-    parts = [f"data {_format_number(value.data)}"]
+    """A record ``label | data over grad`` (the nested braces stack data and grad)."""
+    numbers = [f"data {_format_number(value.data)}"]
     if show_grad:
-        parts.append("grad " + ("" if grad is None else _format_number(grad)))
+        numbers.append("grad " + ("" if grad is None else _format_number(grad)))
     label = getattr(value, "label", "")
-    if label:
-        parts.insert(0, _escape_record(str(label)))
+    parts = [_escape_record(str(label))] if label else []
+    parts.append("{ " + " | ".join(numbers) + " }")
     return "{ " + " | ".join(parts) + " }"
 
 
@@ -139,8 +144,10 @@ def draw_dot(
         raise ValueError(f"this graph has {len(nodes)} values; draw_dot draws at most {max_nodes}")
     colors = _highlight_colors(highlight)
     ids = {id(node): f"v{index}" for index, node in enumerate(nodes)}
-    graph = Graph(format="svg", graph_attr={"rankdir": rankdir})
-    graph.attr("node", fontname="Helvetica", fontsize="11")
+    # tight spacing and small ops keep a typical chapter graph narrow enough to read on a page
+    graph = Graph(format="svg", graph_attr={"rankdir": rankdir, "ranksep": "0.3", "nodesep": "0.15"})
+    graph.attr("node", fontname="Helvetica", fontsize="12", height="0.3", margin="0.05,0.02")
+    graph.attr("edge", arrowsize="0.6")
     for node in nodes:
         node_id = ids[id(node)]
         color = colors.get(id(node))
@@ -149,7 +156,7 @@ def draw_dot(
         graph.node(node_id, label=_node_label(node, show_grad, grad), shape="record", **style)
         if node._prev:
             op_id = node_id + "_op"
-            graph.node(op_id, label=node._op or "?", shape="ellipse")
+            graph.node(op_id, label=node._op or "?", shape="ellipse", width="0.4")
             graph.edge(op_id, node_id)
             for parent in node._prev:
                 graph.edge(ids[id(parent)], op_id)

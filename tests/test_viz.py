@@ -64,8 +64,8 @@ def test_labels_show_label_data_grad_and_op():
     L, _ = chapter_graph()
     L.backward()
     source = draw_dot(L).source
-    assert "{ a | data 2.0000 | grad 6.0000 }" in source
-    assert "{ L | data -8.0000 | grad 1.0000 }" in source
+    assert "{ a | { data 2.0000 | grad 6.0000 } }" in source
+    assert "{ L | { data -8.0000 | grad 1.0000 } }" in source
     assert 'label="*"' in source and 'label="+"' in source
     svg = svg_text(draw_dot(L))
     for text in ("data 2.0000", "grad 6.0000", "grad -4.0000", ">*</text>", ">+</text>", ">a</text>"):
@@ -81,7 +81,7 @@ def test_show_grad_false_hides_grads():
 def test_unlabelled_values_show_data_only():
     x = Value(3.0)
     y = x * 2
-    assert "{ data 6.0000 | grad 0.0000 }" in draw_dot(y).source
+    assert "{ { data 6.0000 | grad 0.0000 } }" in draw_dot(y).source
 
 
 def test_every_value_and_operation_is_a_node_with_edges():
@@ -201,8 +201,8 @@ def test_highlight_mapping_gives_each_value_its_color():
 def test_grad_of_overrides_the_grad_shown_and_none_is_blank():
     L, v = chapter_graph()
     source = draw_dot(L, grad_of=lambda value: 1.0 if value is v["L"] else None).source
-    assert "{ L | data -8.0000 | grad 1.0000 }" in source
-    assert "{ a | data 2.0000 | grad  }" in source
+    assert "{ L | { data -8.0000 | grad 1.0000 } }" in source
+    assert "{ a | { data 2.0000 | grad  } }" in source
 
 
 def test_large_graph_guard():
@@ -246,7 +246,7 @@ def test_duck_typed_value_class():
     L, v = chapter_graph(DuckValue)
     v["a"].grad = 6.0
     source = draw_dot(L).source
-    assert "{ a | data 2.0000 | grad 6.0000 }" in source
+    assert "{ a | { data 2.0000 | grad 6.0000 } }" in source
     assert (
         source
         == draw_dot(chapter_graph(DuckValue)[0], grad_of=lambda x: 6.0 if x.label == "a" else 0.0).source

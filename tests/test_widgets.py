@@ -211,9 +211,9 @@ def test_highlight_marks_the_node_and_the_inputs_it_changed():
 def test_graph_at_shows_reached_grads_and_blanks():
     L, v = chapter_graph()  # noqa: N806
     source = BackpropSteps(L).graph_at(2).source
-    assert "{ L | data -8.0000 | grad 1.0000 }" in source
-    assert "{ d | data 4.0000 | grad -2.0000 }" in source
-    assert "{ a | data 2.0000 | grad  }" in source  # not reached: blank
+    assert "{ L | { data -8.0000 | grad 1.0000 } }" in source
+    assert "{ d | { data 4.0000 | grad -2.0000 } }" in source
+    assert "{ a | { data 2.0000 | grad  } }" in source  # not reached: blank
     assert source.count(HIGHLIGHT_COLOR) == 1 and source.count(UPDATED_COLOR) == 2
 
 
