@@ -11,9 +11,8 @@ and the modules hold the rest: ``micrograd.engine`` (``Value``), ``micrograd.nn`
 """
 
 from micrograd.engine import Value, zero_grad
-from micrograd.gradcheck import gradcheck
 from micrograd.nn import MLP, Layer, Module, Neuron
 from micrograd.optim import SGD, Adam
 
-__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Value", "gradcheck", "zero_grad"]
+__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Value", "zero_grad"]
 __version__ = "1.0.0"
