@@ -106,10 +106,9 @@ class Value:
         other = other if isinstance(other, Value) else Value(other)
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / 0 (the divisor Value is 0)")
+        quotient = self.data / other.data
         inverse = 1.0 / other.data
-        return Value._result(
-            self.data * inverse, (self, other), (inverse, -self.data * inverse * inverse), "/"
-        )
+        return Value._result(quotient, (self, other), (inverse, -quotient * inverse), "/")
 
     def __pow__(self, exponent: Number) -> Value:
         """out = a**n for a number n;  d(out)/da = n * a**(n-1)."""

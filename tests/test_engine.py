@@ -151,6 +151,17 @@ def test_results_are_floats_and_ints_are_converted(Value):  # noqa: N803
     assert a.grad == 0.0
 
 
+def test_results_equal_float_arithmetic_exactly(Value):  # noqa: N803
+    """[ch2, ch5] A Value's data is exactly what the same float arithmetic gives, division included."""
+    pairs = [(0.3, 0.1), (1.0, 3.0), (7.0, -49.0), (2.5, 1e-3), (-8.75, 0.7)]
+    for x, y in pairs:
+        a, b = Value(x), Value(y)
+        assert (a / b).data == x / y
+        assert (a * b).data == x * y
+        assert (a - b).data == x - y
+        assert (x / b).data == x / y
+
+
 def test_repr_and_label(Value):  # noqa: N803
     """[ch2] repr shows data and grad."""
     a = Value(2.0)
