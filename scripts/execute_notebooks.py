@@ -16,9 +16,15 @@ from nbclient import NotebookClient
 def execute(path: Path) -> float:
     """Run every cell of one notebook in its own folder and save it; return seconds taken."""
     notebook = nbformat.read(path, as_version=4)
+    for cell in notebook.cells:  # no per-cell timestamps: re-running must not change unchanged cells
+        cell.metadata.pop("execution", None)
     started = time.perf_counter()
     NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        record_timing=False,
+        resources={"metadata": {"path": str(path.parent)}},
     ).execute()
     nbformat.write(notebook, path)
     return time.perf_counter() - started
