@@ -25,7 +25,7 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 
-from micrograd.engine import Number, Value, weighted_sum
+from micrograd.engine import Number, Value, weighted_sum, zero_grad
 
 
 class Module:
@@ -37,8 +37,7 @@ class Module:
 
     def zero_grad(self) -> None:
         """Set every parameter's ``grad`` to 0 (grads accumulate, so do this before each ``backward``)."""
-        for p in self.parameters():
-            p.grad = 0.0
+        zero_grad(self.parameters())
 
 
 class Neuron(Module):

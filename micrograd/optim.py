@@ -21,6 +21,8 @@ from collections.abc import Iterable
 from numbers import Real
 from typing import Any
 
+from micrograd.engine import zero_grad
+
 
 def _check_number(name: str, x: object, low: float, high: float = math.inf, high_ok: bool = True) -> float:
     """x as a float, or a clear error if it is not a number in [low, high] (or [low, high))."""
@@ -46,8 +48,7 @@ class Optimizer:
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0."""
-        for p in self.params:
-            p.grad = 0.0
+        zero_grad(self.params)
 
     def step(self) -> None:
         raise NotImplementedError
