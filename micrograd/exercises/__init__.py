@@ -8,7 +8,19 @@ Usage in a notebook::
     solution("1.2")                    # the reference, folded until opened
 """
 
-from micrograd.exercises import ch01, ch02, ch03, ch04, ch05, ch06  # noqa: F401  (registers the chapters' exercises)
+import importlib
+import pkgutil
+
 from micrograd.exercises.core import Exercise, Mismatch, check, hint, registry, reset_hints, solution
+
+
+def _register_chapters() -> None:
+    """Import every chapter module (ch01, ch02, ...): importing one registers its exercises."""
+    names = sorted(info.name for info in pkgutil.iter_modules(__path__) if info.name.startswith("ch"))
+    for name in names:
+        importlib.import_module(f"{__name__}.{name}")
+
+
+_register_chapters()
 
 __all__ = ["Exercise", "Mismatch", "check", "hint", "registry", "reset_hints", "solution"]
