@@ -34,8 +34,10 @@ format: $(STAMP)
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests -q --ignore=tests/browser
 
+## notebooks: strict nbval on every notebook, then again on those that draw graphs with no system dot on PATH
 notebooks: $(STAMP)
 	$(BIN)/python -m pytest --nbval notebooks -q -p no:randomly
+	$(BIN)/python scripts/nbval_without_dot.py
 
 ## browser: the built book in headless Chromium (run `make book` first); failures leave a screenshot
 ## and the console log in _build/browser-failures/

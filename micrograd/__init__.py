@@ -4,15 +4,15 @@ The most used names are available here directly::
 
     from micrograd import Value, MLP, SGD
 
-and the modules hold the rest: ``micrograd.engine`` (``Value``), ``micrograd.nn``
-(``Module``, ``Neuron``, ``Layer``, ``MLP``), ``micrograd.losses``,
-``micrograd.optim`` (``SGD``, ``Adam``), ``micrograd.data`` (toy datasets) and
-``micrograd.gradcheck``.
+and the modules hold the rest: ``micrograd.engine`` (``Value``, ``no_grad``,
+``topological_order``), ``micrograd.nn`` (``Module``, ``Neuron``, ``Layer``,
+``MLP``), ``micrograd.losses``, ``micrograd.optim`` (``SGD``, ``Adam``),
+``micrograd.data`` (toy datasets), ``micrograd.viz`` and ``micrograd.gradcheck``.
 """
 
-from micrograd.engine import Value, zero_grad
+from micrograd.engine import Value, no_grad, zero_grad
 from micrograd.nn import MLP, Layer, Module, Neuron
 from micrograd.optim import SGD, Adam
 
-__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Value", "zero_grad"]
+__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Value", "no_grad", "zero_grad"]
 __version__ = "1.0.0"

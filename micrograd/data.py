@@ -11,16 +11,33 @@ scikit-learn, so they suit the cross-entropy losses directly. The hinge loss
 The same ``seed`` always gives the same data (each call uses its own
 ``random.Random(seed)``, so Python's global random state is neither used nor
 changed); ``seed=None`` gives fresh data every call. The points come shuffled.
+
+The datasets are those of TensorFlow Playground: :func:`make_moons`,
+:func:`make_circles`, :func:`make_xor`, :func:`make_gaussians` and
+:func:`make_spirals`. For training, :func:`train_test_split` holds out a test
+set and :func:`batches` walks through the training set in shuffled
+mini-batches; :func:`check_dataset` says clearly what is wrong with an ``(X, y)``
+pair that does not have the expected shape.
 """
 
 from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
-from numbers import Real
+from collections.abc import Iterator, Sequence
+from numbers import Integral, Real
 
-__all__ = ["make_circles", "make_moons", "make_spirals", "to_plus_minus_one", "train_test_split"]
+__all__ = [
+    "batches",
+    "check_dataset",
+    "make_circles",
+    "make_gaussians",
+    "make_moons",
+    "make_spirals",
+    "make_xor",
+    "to_plus_minus_one",
+    "train_test_split",
+]
 
 Points = list[list[float]]
 
@@ -40,7 +57,7 @@ def _noisy_shuffled(
     """Add Gaussian noise of standard deviation ``noise`` to each coordinate, then shuffle."""
     data = [
         ([x1 + rng.gauss(0.0, noise), x2 + rng.gauss(0.0, noise)], label)
-        for (x1, x2), label in zip(points, labels)
+        for (x1, x2), label in zip(points, labels, strict=True)
     ]
     rng.shuffle(data)
     return [point for point, _ in data], [label for _, label in data]
@@ -125,6 +142,50 @@ def make_spirals(
     return [point for point, _ in data], [label for _, label in data]
 
 
+def make_xor(n_samples: int = 100, noise: float = 0.0, seed: int | None = 0) -> tuple[Points, list[int]]:
+    """The XOR pattern: points spread uniformly over the square [-1, 1] x [-1, 1].
+
+    The label is 1 where ``x1 * x2 > 0`` (the top-right and bottom-left
+    quadrants) and 0 elsewhere; no line separates the classes. Each point is
+    kept at least 0.05 away from the axes (as TensorFlow Playground does), so
+    that the noise-free classes have a gap; Gaussian noise of standard
+    deviation ``noise`` then moves the points *after* they were labelled, so
+    with noise some points sit on the wrong side.
+    """
+    _check_args(n_samples, noise)
+    rng = random.Random(seed)
+    pad = 0.05
+    points, labels = [], []
+    for _ in range(n_samples):
+        x1, x2 = rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)
+        x1 += pad if x1 > 0 else -pad  # away from the axes: [-1.05, -0.05] or [0.05, 1.05]
+        x2 += pad if x2 > 0 else -pad
+        points.append([x1, x2])
+        labels.append(1 if x1 * x2 > 0 else 0)
+    return _noisy_shuffled(points, labels, float(noise), rng)
+
+
+def make_gaussians(
+    n_samples: int = 100, noise: float = 0.3, distance: float = 1.4, seed: int | None = 0
+) -> tuple[Points, list[int]]:
+    """Two Gaussian clouds: class 0 around ``(-d/2, -d/2)``, class 1 around ``(d/2, d/2)``.
+
+    ``d`` is ``distance / sqrt(2)`` so that the centres lie ``distance`` apart,
+    and ``noise`` is the standard deviation of each cloud (per coordinate).
+    Class 0 gets ``n_samples // 2`` points, class 1 the rest. A straight line
+    separates them well unless ``noise`` is large compared with ``distance``.
+    """
+    _check_args(n_samples, noise)
+    if isinstance(distance, bool) or not isinstance(distance, Real) or not distance >= 0:
+        raise ValueError(f"distance must be a number >= 0, got {distance!r}")
+    rng = random.Random(seed)
+    half = float(distance) / (2.0 * math.sqrt(2.0))
+    n0 = n_samples // 2
+    points = [[-half, -half]] * n0 + [[half, half]] * (n_samples - n0)
+    labels = [0] * n0 + [1] * (n_samples - n0)
+    return _noisy_shuffled(points, labels, float(noise), rng)
+
+
 def to_plus_minus_one(labels: Sequence[int]) -> list[int]:
     """Map 0/1 labels to -1/+1 (``2 * y - 1``), the labels the hinge loss needs."""
     out = []
@@ -143,10 +204,12 @@ def train_test_split(
     ``round(test_fraction * n)`` examples go to the test set (at least one of
     each side when n >= 2 and 0 < test_fraction < 1).
     """
-    if len(X) != len(y):
-        raise ValueError(f"train_test_split: {len(X)} points but {len(y)} labels")
+    _check_lengths("train_test_split", X, y)
     if isinstance(test_fraction, bool) or not isinstance(test_fraction, Real) or not 0 < test_fraction < 1:
-        raise ValueError(f"test_fraction must be between 0 and 1, got {test_fraction!r}")
+        raise ValueError(
+            f"train_test_split: test_fraction must be a number strictly between 0 and 1 "
+            f"(0.25 holds out a quarter), got {test_fraction!r}"
+        )
     n = len(X)
     order = list(range(n))
     random.Random(seed).shuffle(order)
@@ -155,3 +218,72 @@ def train_test_split(
         n_test = min(max(n_test, 1), n - 1)
     test, train = order[:n_test], order[n_test:]
     return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def _check_lengths(func: str, X: object, y: object) -> None:
+    """X and y must be sequences (lists, tuples, arrays) of the same length."""
+    for name, obj in (("X", X), ("y", y)):
+        if isinstance(obj, (str, bytes, dict)) or not hasattr(obj, "__getitem__"):
+            raise TypeError(f"{func}: {name} must be a list, got {type(obj).__name__}")
+    if len(X) != len(y):
+        raise ValueError(f"{func}: {len(X)} points in X but {len(y)} labels in y")
+
+
+def check_dataset(
+    X: Sequence, y: Sequence, n_features: int | None = None, n_classes: int | None = None
+) -> None:
+    """Raise a clear error unless ``(X, y)`` is a labelled dataset of the expected shape.
+
+    ``X`` must be a non-empty list of points, each a list of ``n_features``
+    numbers (any length, but the same for every point, when ``n_features`` is
+    None); ``y`` a list of as many labels, each an int class index
+    ``0 .. n_classes - 1`` (any int >= 0 when ``n_classes`` is None).
+    """
+    _check_lengths("check_dataset", X, y)
+    if len(X) == 0:
+        raise ValueError("check_dataset: the dataset is empty")
+    width = n_features
+    for i, point in enumerate(X):
+        if isinstance(point, (str, bytes)) or not hasattr(point, "__len__"):
+            raise TypeError(
+                f"check_dataset: X[{i}] should be a point (a list of numbers), got {type(point).__name__}: "
+                f"{point!r}"
+            )
+        if width is None:
+            width = len(point)
+        if len(point) != width:
+            raise ValueError(
+                f"check_dataset: X[{i}] has {len(point)} coordinates, expected {width}: {point!r}"
+            )
+        for c in point:
+            if isinstance(c, bool) or not isinstance(c, Real):
+                raise TypeError(f"check_dataset: X[{i}] holds {type(c).__name__} {c!r}, expected numbers")
+    for i, label in enumerate(y):
+        if isinstance(label, bool) or not isinstance(label, Integral):
+            raise TypeError(f"check_dataset: y[{i}] should be an int class index, got {type(label).__name__}")
+        if label < 0 or (n_classes is not None and label >= n_classes):
+            allowed = "an int >= 0" if n_classes is None else f"one of 0..{n_classes - 1}"
+            raise ValueError(f"check_dataset: y[{i}] is {label!r}, expected a class index: {allowed}")
+
+
+def batches(
+    X: Sequence, y: Sequence, batch_size: int, shuffle: bool = True, seed: int | None = 0
+) -> Iterator[tuple[list, list]]:
+    """One pass (an *epoch*) over the data in mini-batches: yields ``(X_batch, y_batch)`` pairs.
+
+    Every example appears in exactly one batch. The order is shuffled with
+    ``random.Random(seed)`` when ``shuffle`` (pass a different seed each epoch,
+    e.g. the epoch number, to get a different order each time). All batches
+    hold ``batch_size`` examples except the last, which holds the
+    ``n % batch_size`` left over (when that is not 0). ``batch_size >= n``
+    gives one batch: plain (full-batch) gradient descent.
+    """
+    _check_lengths("batches", X, y)
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batches: batch_size must be an int >= 1, got {batch_size!r}")
+    order = list(range(len(X)))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        yield [X[i] for i in chunk], [y[i] for i in chunk]

@@ -23,15 +23,55 @@ Input rules (checked when a Value is made from a learner's number):
   converted to a Python ``float``;
 * ``bool`` is rejected: ``Value(True)`` is almost always a bug, so write
   ``Value(1.0)``;
-* anything else (``str``, ``None``, lists, ...) raises ``TypeError``.
+* anything else (``str``, ``None``, lists, ...) raises ``TypeError``;
+* an ``int`` too large for a float (``Value(10**400)``) raises ``OverflowError``,
+  as ``float(10**400)`` does.
+
+A Value behaves like a Python float
+-----------------------------------
+
+* ``+``, ``-``, ``*`` and ``/`` follow float arithmetic: a result too large
+  for a float is ``inf`` (as ``1e308 * 10`` is in Python), ``nan`` stays
+  ``nan`` (``relu(nan)`` too), and dividing by zero raises
+  ``ZeroDivisionError``;
+* the functions that Python's ``math`` module refuses raise, with a message
+  that says why: ``exp`` of more than about 709 and a ``**`` whose result is
+  too large (``OverflowError``), ``log`` of a number <= 0 and a negative base
+  with a fractional exponent (``ValueError``), ``0 ** -1``
+  (``ZeroDivisionError``).
+
+A Value is a node of a graph, not a number
+------------------------------------------
+
+* ``v == w`` for two Values is ``v is w`` (the same node), and ``hash(v)`` is
+  the node's identity, so sets and dicts of nodes work;
+* ``v == 1.0`` raises ``TypeError``: compare the numbers, ``v.data == 1.0``;
+* ``if v:`` raises ``TypeError``: write ``if v.data > 0:`` (or whatever test
+  you mean); ``<`` and ``>`` are not defined either.
+
+Calling ``backward()`` twice
+----------------------------
+
+``backward()`` first sets the grad of every interior node (a node with
+parents, the root included) to 0, then seeds ``root.grad`` with 1 and
+backpropagates. Leaves accumulate: a second ``backward()`` on the same graph
+adds exactly one more copy of d(root)/d(leaf) to every leaf's grad, as in
+PyTorch (with ``retain_graph=True``). Call ``zero_grad`` on the leaves (a
+model's parameters) between steps. A node whose grad is 0 passes nothing on,
+so ``0 * sqrt(x)`` at ``x = 0`` gives ``x.grad == 0``, not ``0 * inf = nan``.
+
+``no_grad()`` switches recording off: inside ``with no_grad():`` results are
+plain leaves with no parents, for fast evaluation (e.g. a model on a grid).
 """
 
 from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from numbers import Real
+from typing import Any
 
 Number = int | float
 
@@ -41,17 +81,66 @@ def _as_float(data: object) -> float:
     if type(data) is float:  # (not isinstance: numpy.float64 is a float subclass, converted below)
         return data
     if type(data) is int:  # the common case, without the slower isinstance(data, Real) check
-        return float(data)
+        try:
+            return float(data)
+        except OverflowError:
+            raise OverflowError(
+                f"Value(...): an int of about 10**{int(data.bit_length() * 0.30103)} is too large "
+                "for a float (the largest is about 1.8e308)"
+            ) from None
     if isinstance(data, bool) or not isinstance(data, Real):
         raise TypeError(
             f"Value() needs a real number (int or float), got {type(data).__name__}: "
             f"{data!r}" + (" (write 1.0 or 0.0 instead of a bool)" if isinstance(data, bool) else "")
         )
-    return float(data)
+    try:
+        return float(data)
+    except OverflowError:
+        raise OverflowError(
+            f"Value({data!r}): too large for a float (the largest is about 1.8e308)"
+        ) from None
+
+
+def topological_order(root: Any) -> list[Any]:
+    """Every node ``root`` depends on (``root`` included), each after all of its parents.
+
+    Works for any Value-like object: it only reads ``node._prev`` (a tuple of
+    parents), and keeps the visited nodes in a set, so nodes must hash by
+    identity (Python's default, and ``Value``'s). A depth-first search with an
+    explicit stack instead of recursion, so a graph of any depth works
+    (recursion stops at about 1,000 levels). Each node is pushed as
+    ``(node, False)``, "order its parents first", and then again as
+    ``(node, True)``, "now add it". A leaf has no parents to wait for, so it
+    goes into the order as soon as it is found.
+    """
+    order: list[Any] = []
+    visited: set[Any] = set()
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            for parent in node._prev:
+                if parent not in visited:
+                    if parent._prev:
+                        stack.append((parent, False))
+                    else:  # a leaf
+                        visited.add(parent)
+                        order.append(parent)
+    return order
 
 
 class Value:
-    """A scalar with a gradient: ``Value(2.0, label="x")``."""
+    """A scalar with a gradient: ``Value(2.0, label="x")``.
+
+    The other arguments are the engine's own: ``Value(data, _children, _op,
+    *, label, _local_grads)`` makes a node with the parents ``_children`` (a
+    tuple of Values, as in the reference micrograd) and one local derivative
+    per parent.
+    """
 
     # __slots__ keeps each node small (no per-node __dict__); __weakref__ lets
     # weakref.ref(node) observe when a graph is freed.
@@ -62,14 +151,20 @@ class Value:
         data: Number,
         _children: tuple[Value, ...] = (),
         _op: str = "",
+        *,
         label: str = "",
         _local_grads: tuple[float, ...] = (),
     ) -> None:
         self.data = _as_float(data)
         self.grad = 0.0
         self.label = label
-        self._prev = tuple(_children)
-        self._local_grads = _local_grads
+        if type(_children) is tuple and not _children and type(_local_grads) is tuple and not _local_grads:
+            self._prev = ()  # a leaf: the usual case
+        else:
+            self._prev = _check_parents(data, _children, _local_grads)
+        # parents without local derivatives (chapter 2's stage, or the reference's custom op): None, so
+        # that backward() stops with a message instead of silently passing nothing on
+        self._local_grads = tuple(_local_grads) if len(_local_grads) or not self._prev else None
         self._op = _op
 
     @staticmethod
@@ -88,27 +183,39 @@ class Value:
 
     def __add__(self, other: Value | Number) -> Value:
         """out = a + b;  d(out)/da = 1,  d(out)/db = 1."""
-        other = other if isinstance(other, Value) else Value(other)
+        if not isinstance(other, Value):
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
         return Value._result(self.data + other.data, (self, other), (1.0, 1.0), "+")
 
     def __mul__(self, other: Value | Number) -> Value:
         """out = a * b;  d(out)/da = b,  d(out)/db = a."""
-        other = other if isinstance(other, Value) else Value(other)
+        if not isinstance(other, Value):
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
         return Value._result(self.data * other.data, (self, other), (other.data, self.data), "*")
 
     def __sub__(self, other: Value | Number) -> Value:
         """out = a - b;  d(out)/da = 1,  d(out)/db = -1."""
-        other = other if isinstance(other, Value) else Value(other)
+        if not isinstance(other, Value):
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
         return Value._result(self.data - other.data, (self, other), (1.0, -1.0), "-")
 
     def __truediv__(self, other: Value | Number) -> Value:
-        """out = a / b;  d(out)/da = 1/b,  d(out)/db = -a/b**2."""
-        other = other if isinstance(other, Value) else Value(other)
+        """out = a / b;  d(out)/da = 1/b,  d(out)/db = -a/b**2 = -out/b."""
+        if not isinstance(other, Value):
+            other = _operand(other)
+            if other is NotImplemented:
+                return NotImplemented
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / 0 (the divisor Value is 0)")
         quotient = self.data / other.data
-        inverse = 1.0 / other.data
-        return Value._result(quotient, (self, other), (inverse, -quotient * inverse), "/")
+        # -out/b rather than -out * (1/b): 1/b overflows for a tiny b even when out/b is 0
+        return Value._result(quotient, (self, other), (1.0 / other.data, -quotient / other.data), "/")
 
     def __pow__(self, exponent: Number) -> Value:
         """out = a**n for a number n;  d(out)/da = n * a**(n-1)."""
@@ -152,10 +259,12 @@ class Value:
     __rmul__ = __mul__
 
     def __rsub__(self, other: Number) -> Value:  # other - self
-        return Value(other) - self
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else other - self
 
     def __rtruediv__(self, other: Number) -> Value:  # other / self
-        return Value(other) / self
+        other = _operand(other)
+        return NotImplemented if other is NotImplemented else other / self
 
     # ---- functions of one value ---------------------------------------------
 
@@ -181,78 +290,195 @@ class Value:
         return Value._result(t, (self,), (1.0 - t * t,), "tanh")
 
     def sigmoid(self) -> Value:
-        """out = 1 / (1 + e**-a);  d(out)/da = out * (1 - out).
+        """out = 1 / (1 + e**-a);  d(out)/da = out * (1 - out) = e**-|a| / (1 + e**-|a|)**2.
 
-        Computed without overflow for any float: for a < 0 it uses the equal
-        form e**a / (1 + e**a), so exp never sees a large positive number.
+        Computed from e = e**-|a|, which never overflows: out = 1 / (1 + e) for
+        a >= 0 and e / (1 + e) for a < 0. The derivative e / (1 + e)**2 has no
+        1 - out in it, which would lose every digit for large a (1 - out
+        cancels), so it is the same for a and -a, and nonzero until e**-|a|
+        itself is too small for a float (|a| > 745).
         """
-        if self.data >= 0.0:
-            s = 1.0 / (1.0 + math.exp(-self.data))
-        else:
-            e = math.exp(self.data)
-            s = e / (1.0 + e)
-        return Value._result(s, (self,), (s * (1.0 - s),), "sigmoid")
+        x = self.data
+        e = math.exp(-abs(x))
+        one_plus_e = 1.0 + e
+        s = 1.0 / one_plus_e if x >= 0.0 else e / one_plus_e
+        return Value._result(s, (self,), (e / (one_plus_e * one_plus_e),), "sigmoid")
 
     def relu(self) -> Value:
-        """out = max(0, a);  d(out)/da = 1 if a > 0 else 0."""
-        if self.data > 0.0:
-            return Value._result(self.data, (self,), (1.0,), "ReLU")
-        return Value._result(0.0, (self,), (0.0,), "ReLU")
+        """out = max(0, a);  d(out)/da = 1 if a > 0 else 0 (relu(nan) is nan, like every op on nan)."""
+        x = self.data
+        if x > 0.0:
+            return Value._result(x, (self,), (1.0,), "ReLU")
+        if x <= 0.0:
+            return Value._result(0.0, (self,), (0.0,), "ReLU")
+        return Value._result(x, (self,), (x,), "ReLU")  # nan: its value and its slope are unknown
+
+    # ---- a Value is a graph node, not a number ------------------------------
+
+    def __eq__(self, other: object) -> bool:
+        """Two Values are equal only if they are the same node; a Value and a number: TypeError."""
+        if isinstance(other, Value):
+            return self is other
+        if isinstance(other, Real):
+            raise TypeError(
+                f"comparing a Value with a number ({other!r}) is ambiguous: a Value is a node of a graph. "
+                f"Compare its number instead: v.data == {other!r}"
+            )
+        return NotImplemented
+
+    __hash__ = object.__hash__  # identity, so sets and dicts of nodes work
+
+    def __bool__(self) -> bool:
+        raise TypeError(
+            "the truth value of a Value is ambiguous (a Value is a node of a graph, not a number). "
+            "Test its number instead, e.g. `if v.data > 0:`"
+        )
 
     # ---- backpropagation ----------------------------------------------------
 
     def _backward(self) -> None:
         """Chain rule at one node: each parent's grad += local_grad * self.grad."""
-        for parent, local_grad in zip(self._prev, self._local_grads):
+        for parent, local_grad in zip(self._prev, self._local_grads, strict=True):
             parent.grad += local_grad * self.grad
 
     def topological_order(self) -> list[Value]:
-        """Every node this Value depends on, each after all of its parents.
-
-        A depth-first search with an explicit stack instead of recursion, so a
-        graph of any depth works (recursion stops at about 1,000 levels). Each
-        node is pushed as (node, False), "order its parents first", and then
-        again as (node, True), "now add it". A leaf has no parents to wait
-        for, so it goes into the order as soon as it is found.
-        """
-        order: list[Value] = []
-        visited: set[Value] = set()
-        stack: list[tuple[Value, bool]] = [(self, False)]
-        while stack:
-            node, parents_done = stack.pop()
-            if parents_done:
-                order.append(node)
-            elif node not in visited:
-                visited.add(node)
-                stack.append((node, True))
-                for parent in node._prev:
-                    if parent not in visited:
-                        if parent._prev:
-                            stack.append((parent, False))
-                        else:  # a leaf
-                            visited.add(parent)
-                            order.append(parent)
-        return order
+        """Every node this Value depends on, each after all of its parents (see ``topological_order``)."""
+        return topological_order(self)
 
     def backward(self) -> None:
         """Fill in d(self)/d(node) as ``node.grad`` for every node in the graph.
 
-        Seeds ``self.grad = 1`` (d(self)/d(self) = 1), then visits the nodes in
-        reverse topological order so a node's grad is complete before it is
-        passed on. Grads accumulate (``+=``): call ``zero_grad`` between steps.
+        First sets the grad of every interior node (one with parents, ``self``
+        included) to 0, then seeds ``self.grad`` with 1 (d(self)/d(self) = 1)
+        and visits the nodes in reverse topological order, so a node's grad is
+        complete before it is passed on. Leaves accumulate (``+=``): a second
+        call adds one more copy of d(self)/d(leaf) to each leaf's grad, so call
+        ``zero_grad`` on the leaves between steps. A leaf whose grad was set
+        to ``None`` (a PyTorch habit) starts from 0. A node whose grad is 0
+        passes nothing on (so a 0 upstream times an infinite slope gives 0,
+        not nan).
         """
-        order = self.topological_order()
-        self.grad = 1.0
-        for node in reversed(order):
-            if node._prev:  # (a leaf has no parents to pass its grad on to)
-                # node._backward(), written out here: a method call per node costs time
+        order = topological_order(self)
+        for node in order:
+            if node._prev:
+                node.grad = 0.0
+            elif type(node.grad) is not float:
+                node.grad = _leaf_grad(node)
+        self.grad += 1.0
+        try:
+            for node in reversed(order):
                 grad = node.grad
-                for parent, local_grad in zip(node._prev, node._local_grads):
-                    parent.grad += local_grad * grad
+                if grad and node._prev:  # (0 passes nothing on; a leaf has no parents)
+                    # node._backward(), written out here: a method call per node costs time
+                    # (strict=False: lengths are checked when a node is made; strict costs time here)
+                    for parent, local_grad in zip(node._prev, node._local_grads, strict=False):
+                        parent.grad += local_grad * grad
+        except TypeError:  # zip(parents, None): a node made without local derivatives
+            bad = next((n for n in order if n._local_grads is None), None)
+            if bad is None:
+                raise
+            raise TypeError(
+                f"cannot backpropagate through a node made by {bad._op or 'Value()'!r}: it has "
+                f"{_count(len(bad._prev), 'parent')} but no local derivatives; make it with one per parent, "
+                f"Value(data, parents, op, _local_grads=(...))"
+            ) from None
 
     def __repr__(self) -> str:
         label = f", label={self.label!r}" if self.label else ""
         return f"Value(data={self.data}, grad={self.grad}{label})"
+
+
+def _operand(other: object) -> Value:
+    """The other operand of ``value (op) other`` as a Value; NotImplemented for an array.
+
+    For a numpy array (anything with ``__array_ufunc__``), NotImplemented lets
+    numpy apply the operation element by element, so ``Value + array`` gives
+    the same object array of Values as ``array + Value``.
+    """
+    cls = type(other)
+    if cls is float or cls is int or not hasattr(cls, "__array_ufunc__") or isinstance(other, Real):
+        return Value(other)
+    return NotImplemented
+
+
+def _check_parents(data: object, children: object, local_grads: Any) -> tuple[Value, ...]:
+    """The parents of ``Value(data, children, ...)``: a tuple of Values, one local derivative each."""
+    if isinstance(children, (str, Real)) or not isinstance(children, Iterable):
+        raise TypeError(
+            f"Value({data!r}, {children!r}): the second argument is the node's parents (a tuple of Values), "
+            f"got {type(children).__name__}; to name a Value write Value({data!r}, label={children!r})"
+        )
+    parents = tuple(children)
+    for parent in parents:
+        if not isinstance(parent, Value):
+            raise TypeError(f"the parents of a Value must be Values, got {type(parent).__name__}: {parent!r}")
+    # () is allowed: a node without a backward rule yet (backward() then says so)
+    if len(local_grads) and len(local_grads) != len(parents):
+        raise ValueError(
+            f"a node needs one local derivative per parent (_local_grads): {_count(len(parents), 'parent')}, "
+            f"got {_count(len(local_grads), 'local derivative')}"
+        )
+    return parents
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _leaf_grad(node: Value) -> float:
+    """A leaf's grad before backward: None counts as 0; anything else must be a number."""
+    if node.grad is None:
+        return 0.0
+    if isinstance(node.grad, bool) or not isinstance(node.grad, Real):
+        raise TypeError(
+            f"{node!r} has grad {node.grad!r}; a grad must be a number (reset it with v.grad = 0.0)"
+        )
+    return float(node.grad)
+
+
+def _result_without_graph(
+    data: float, parents: tuple[Value, ...], local_grads: tuple[float, ...], op: str
+) -> Value:
+    """``Value._result`` inside ``no_grad()``: the output is a leaf (no parents, nothing to backpropagate)."""
+    out = Value.__new__(Value)
+    out.data = data
+    out.grad = 0.0
+    out.label = ""
+    out._prev = ()
+    out._local_grads = ()
+    out._op = ""
+    return out
+
+
+_recording = Value._result
+_no_grad_depth = 0
+
+
+@contextmanager
+def no_grad() -> Iterator[None]:
+    """Inside ``with no_grad():`` operations record no graph (like ``torch.no_grad()``).
+
+    Results are leaves: the right numbers, but no parents and no local
+    derivatives, so nothing links them to the inputs and ``backward()`` on
+    them reaches nothing. Use it to evaluate a model many times (e.g. on a grid
+    of points for a picture) without building graphs. Blocks may be nested;
+    recording resumes when the outermost block ends, even by an exception.
+    It switches the engine for the whole process (not per thread).
+    """
+    global _no_grad_depth
+    _no_grad_depth += 1
+    Value._result = staticmethod(_result_without_graph)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        _no_grad_depth -= 1
+        if _no_grad_depth == 0:
+            Value._result = staticmethod(_recording)  # type: ignore[method-assign]
+
+
+def is_grad_enabled() -> bool:
+    """False inside a ``no_grad()`` block."""
+    return _no_grad_depth == 0
 
 
 def zero_grad(values: Iterable[Value]) -> None:

@@ -55,7 +55,7 @@ def numerical_grad(f: Callable[..., Any], inputs: Sequence[Any], h: float = 1e-6
     points = [_data(x) for x in inputs]
 
     def args_at(values: list[float]) -> list[Any]:
-        return [type(x)(v) if hasattr(x, "data") else v for x, v in zip(inputs, values)]
+        return [type(x)(v) if hasattr(x, "data") else v for x, v in zip(inputs, values, strict=True)]
 
     grads = []
     for i, x in enumerate(points):
@@ -163,10 +163,10 @@ def gradcheck(
     out.backward()
     analytic = [float(leaf.grad) for leaf in leaves]
     numeric = numerical_grad(f, leaves, h=h)
-    relative_errors = [_relative_error(a, n) for a, n in zip(analytic, numeric)]
+    relative_errors = [_relative_error(a, n) for a, n in zip(analytic, numeric, strict=True)]
     passed = [
         (a == n) if not (math.isfinite(a) and math.isfinite(n)) else abs(a - n) <= atol + rtol * abs(n)
-        for a, n in zip(analytic, numeric)
+        for a, n in zip(analytic, numeric, strict=True)
     ]
     labels = [getattr(x, "label", "") or f"x{i}" for i, x in enumerate(inputs)]
     result = GradcheckResult(analytic, numeric, relative_errors, passed, rtol, atol, labels)

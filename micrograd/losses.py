@@ -13,7 +13,12 @@ loss                                     targets                     formula (on
 :func:`binary_cross_entropy_with_logits` labels in [0, 1] (0 or 1)   ``log(1 + e**z) - y * z``
 :func:`binary_cross_entropy`             labels in [0, 1] (0 or 1)   ``-(y * log(p) + (1 - y) * log(1 - p))``
 :func:`softmax_cross_entropy`            a class index 0..k-1        ``logsumexp(z) - z[label]``
+:func:`cross_entropy`                    one index per example       the mean of softmax_cross_entropy
 =======================================  ==========================  =======================================
+
+Each loss gives the same number as its PyTorch namesake with the default
+``reduction="mean"`` (``mse_loss``, ``binary_cross_entropy_with_logits``,
+``binary_cross_entropy``, ``cross_entropy``); the docstrings give the formulas.
 
 Prefer the ``*_with_logits`` / softmax forms that start from raw scores
 (logits): they are computed without overflow or ``log(0)`` for any input,
@@ -35,6 +40,7 @@ from micrograd.engine import Number, Value, weighted_sum
 __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
+    "cross_entropy",
     "hinge",
     "logsumexp",
     "mean",
@@ -101,9 +107,13 @@ def sum_of_squares(values: Sequence[Value | Number]) -> Value:
 
 
 def mse(predictions: Sequence[Value | Number], targets: Sequence[Value | Number]) -> Value:
-    """Mean squared error ``(1/n) * sum_i (p_i - t_i)**2``;  d/dp_i = 2 (p_i - t_i) / n."""
+    """Mean squared error ``(1/n) * sum_i (p_i - t_i)**2``;  d/dp_i = 2 (p_i - t_i) / n.
+
+    PyTorch: ``torch.nn.functional.mse_loss(input, target)`` (``reduction="mean"``,
+    the default) is the same number.
+    """
     predictions, targets = _pair("mse", predictions, targets)
-    return mean([(p - t) ** 2 for p, t in zip(predictions, targets)])
+    return mean([(p - t) ** 2 for p, t in zip(predictions, targets, strict=True)])
 
 
 # ---- classification with labels -1 / +1 ------------------------------------------
@@ -122,6 +132,11 @@ def hinge(
     costs nothing; the optional L2 term (``alpha`` times the sum of the squared
     ``parameters``) keeps the weights small. The reference micrograd demo uses
     ``hinge(scores, y, model.parameters(), alpha=1e-4)``.
+
+    PyTorch has no function for exactly this; per example it is
+    ``torch.clamp(1 - y * s, min=0)`` (``F.multi_margin_loss`` is the k-class
+    version). The L2 term's gradient is ``2 * alpha * p``, what PyTorch's
+    optimizers add with ``weight_decay = 2 * alpha``.
     """
     scores, labels = _pair("hinge", scores, labels)
     ys = []
@@ -135,7 +150,7 @@ def hinge(
         ys.append(y)
     if isinstance(alpha, bool) or not isinstance(alpha, Real) or alpha < 0:
         raise ValueError(f"hinge: alpha must be a number >= 0, got {alpha!r}")
-    loss = mean([(1 - y * s).relu() for s, y in zip(scores, ys)])
+    loss = mean([(1 - y * s).relu() for s, y in zip(scores, ys, strict=True)])
     if alpha:
         loss = loss + float(alpha) * sum_of_squares(parameters)
     return loss
@@ -170,11 +185,15 @@ def binary_cross_entropy_with_logits(logits: Sequence[Value | Number], labels: S
     ``log(1 + e**z) - y * z``, computed here so that no ``exp`` overflows and no
     ``log`` sees 0 for any z. Averaged over the batch;
     d(loss_i)/dz_i = sigmoid(z_i) - y_i.
+
+    PyTorch: ``torch.nn.functional.binary_cross_entropy_with_logits(z, y)``
+    (mean reduction), which computes ``max(z, 0) - z * y + log(1 + exp(-|z|))``:
+    the same number (for z > 0 that is ``z + log(1 + e**-z) - y z`` here).
     """
     logits, labels = _pair("binary_cross_entropy_with_logits", logits, labels)
     ys = _labels_01("binary_cross_entropy_with_logits", labels)
     losses = []
-    for z, y in zip(logits, ys):
+    for z, y in zip(logits, ys, strict=True):
         loss = _softplus(z)
         if y:
             loss = loss - y * z
@@ -183,20 +202,22 @@ def binary_cross_entropy_with_logits(logits: Sequence[Value | Number], labels: S
 
 
 def binary_cross_entropy(
-    probabilities: Sequence[Value | Number], labels: Sequence[Number], eps: float = 1e-12
+    probabilities: Sequence[Value | Number], labels: Sequence[Number], eps: float = math.exp(-100)
 ) -> Value:
     """Binary cross-entropy ``-(y log p + (1 - y) log(1 - p))`` of probabilities, averaged.
 
     The probabilities must lie in [0, 1] (e.g. outputs of ``sigmoid``). A
     probability that rounded to exactly 0 or 1 would make ``log`` fail, so each
-    log's argument is clipped to at least ``eps`` (like PyTorch's clamping); a
-    clipped term is a constant ``log(eps)`` and passes no gradient. Prefer
-    :func:`binary_cross_entropy_with_logits`, which never needs clipping.
+    log's argument is clipped to at least ``eps``; a clipped term is the
+    constant ``log(eps)`` and passes no gradient. The default ``eps = e**-100``
+    is PyTorch's rule: ``torch.nn.functional.binary_cross_entropy(p, y)``
+    clamps each log to ``>= -100`` (so p = 0 with y = 1 costs 100 in both).
+    Prefer :func:`binary_cross_entropy_with_logits`, which never needs clipping.
     """
     probabilities, labels = _pair("binary_cross_entropy", probabilities, labels)
     ys = _labels_01("binary_cross_entropy", labels)
     losses = []
-    for i, (p, y) in enumerate(zip(probabilities, ys)):
+    for i, (p, y) in enumerate(zip(probabilities, ys, strict=True)):
         if not 0.0 <= p.data <= 1.0:
             raise ValueError(
                 f"binary_cross_entropy: probabilities must be in [0, 1], got {p.data!r} at index {i} "
@@ -245,8 +266,8 @@ def softmax_cross_entropy(logits: Sequence[Value | Number], label: int) -> Value
 
     ``logits`` are the k raw scores, ``label`` the index of the right class
     (0..k-1). d(loss)/dz_i = softmax(z)_i - (1 if i == label else 0).
-    ``softmax_cross_entropy([0, 3, -2, 1], 3)`` is 2.1755. For a batch, average:
-    ``mean([softmax_cross_entropy(z, y) for z, y in zip(batch_logits, labels)])``.
+    ``softmax_cross_entropy([0, 3, -2, 1], 3)`` is 2.1755. For a batch, use
+    :func:`cross_entropy`, the mean over the examples.
     """
     logits = _values("softmax_cross_entropy: the logits", logits)
     if not logits:
@@ -261,3 +282,42 @@ def softmax_cross_entropy(logits: Sequence[Value | Number], label: int) -> Value
             f"for {len(logits)} logits"
         )
     return logsumexp(logits) - logits[int(label)]
+
+
+def cross_entropy(batch_logits: Sequence[Sequence[Value | Number]], labels: Sequence[int]) -> Value:
+    """Softmax cross-entropy of a batch, averaged: ``(1/n) * sum_i (logsumexp(z_i) - z_i[y_i])``.
+
+    ``batch_logits`` holds one list of k logits per example, ``labels`` one
+    class index (0..k-1) per example. PyTorch:
+    ``torch.nn.functional.cross_entropy(logits, labels)`` with logits of shape
+    (n, k) and the default ``reduction="mean"`` is the same number;
+    d(loss)/dz_ij = (softmax(z_i)_j - [j == y_i]) / n.
+    """
+    if isinstance(batch_logits, (Value, str, bytes)) or not hasattr(batch_logits, "__iter__"):
+        raise TypeError(
+            f"cross_entropy: the logits must be a list with one list of k logits per example, "
+            f"got {type(batch_logits).__name__}"
+        )
+    batch_logits = list(batch_logits)
+    if batch_logits and isinstance(batch_logits[0], (Value, Real)):
+        raise TypeError(
+            "cross_entropy: the logits must be a list of lists (one per example); "
+            "for one example write cross_entropy([logits], [label]) or softmax_cross_entropy(logits, label)"
+        )
+    if isinstance(labels, (str, bytes)) or not hasattr(labels, "__iter__"):
+        raise TypeError(
+            f"cross_entropy: the labels must be a list of class indices, got {type(labels).__name__}"
+        )
+    labels = list(labels)
+    if len(batch_logits) != len(labels):
+        raise ValueError(f"cross_entropy: {len(batch_logits)} predictions but {len(labels)} targets")
+    if not labels:
+        raise ValueError("cross_entropy: the batch is empty")
+    losses = []
+    for i, (logits, label) in enumerate(zip(batch_logits, labels, strict=True)):
+        try:
+            losses.append(softmax_cross_entropy(logits, label))
+        except (TypeError, ValueError) as error:
+            message = str(error).replace("softmax_cross_entropy:", f"cross_entropy, example {i}:")
+            raise type(error)(message) from None
+    return mean(losses)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
+from numbers import Real
 
 from micrograd.engine import Number, Value, weighted_sum, zero_grad
 
@@ -50,8 +51,8 @@ class Neuron(Module):
         self.nonlin = nonlin
 
     def __call__(self, x: Sequence[Value | Number]) -> Value:
-        if len(x) != len(self.w):
-            raise ValueError(f"{self!r} takes {len(self.w)} inputs, got {len(x)}")
+        if type(x) is not list or len(x) != len(self.w):  # (the common case costs one test)
+            _check_inputs(self, x, len(self.w))
         act = weighted_sum(self.w, x, self.b)
         return act.relu() if self.nonlin else act
 
@@ -70,6 +71,8 @@ class Layer(Module):
         self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        if type(x) is not list or len(x) != len(self.neurons[0].w):
+            _check_inputs(self, x, len(self.neurons[0].w))
         out = [n(x) for n in self.neurons]
         return out[0] if len(out) == 1 else out
 
@@ -94,6 +97,7 @@ class MLP(Module):
         self.layers = [Layer(sizes[i], sizes[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))]
 
     def __call__(self, x: Sequence[Value | Number]) -> Value | list[Value]:
+        _check_inputs(self, x, len(self.layers[0].neurons[0].w))
         for layer in self.layers:
             if isinstance(x, Value):  # a hidden layer of width 1 gave a single Value
                 x = [x]
@@ -105,6 +109,32 @@ class MLP(Module):
 
     def __repr__(self) -> str:
         return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
+
+
+def _check_inputs(module: Module, x: object, nin: int) -> None:
+    """The input must be a list (or tuple) of ``nin`` numbers or Values: say so at the learner's call."""
+    if isinstance(x, (Value, str, bytes)) or not hasattr(x, "__len__"):
+        one = " (for one input write model([x]))" if nin == 1 and isinstance(x, (Value, Real)) else ""
+        raise TypeError(
+            f"{_signature(module)} takes a list of {nin} input{'s' * (nin != 1)} (numbers or Values), "
+            f"got {type(x).__name__}: {x!r}{one}"
+        )
+    if len(x) != nin:
+        text = repr(list(x))
+        text = text if len(text) <= 60 else text[:56] + "...]"
+        raise ValueError(f"{_signature(module)} takes {nin} input{'s' * (nin != 1)}, got {len(x)}: {text}")
+
+
+def _signature(module: Module) -> str:
+    """How the module was built, e.g. ``MLP(2, [16, 16, 1])``, for error messages."""
+    if isinstance(module, MLP):
+        nin = len(module.layers[0].neurons[0].w)
+        return f"MLP({nin}, {[len(layer.neurons) for layer in module.layers]})"
+    if isinstance(module, Layer):
+        return f"Layer({len(module.neurons[0].w)}, {len(module.neurons)})"
+    if isinstance(module, Neuron):
+        return f"Neuron({len(module.w)})"
+    return type(module).__name__
 
 
 def _check_size(name: str, size: object) -> None:

@@ -4,9 +4,13 @@ Each Value becomes a record ``label | data | grad``; each operation becomes a
 small oval between its inputs and its output. Node ids are numbered in
 topological order, so the same graph gives the same SVG on every run.
 
-Rendering uses the system Graphviz ``dot`` when it is installed, and otherwise
-the ``graphviz-pure`` binary from PyPI, so ``pip install`` alone is enough.
-Set the environment variable ``MICROGRAD_DOT`` to a program name to choose one.
+Rendering uses the ``graphviz-pure`` program from PyPI (a pinned requirement of
+the course, so every reader has the same one), which makes the SVG of a graph
+byte for byte the same on every machine, whether or not the system Graphviz
+is installed; the stored outputs of the notebooks depend on that. Set the
+environment variable ``MICROGRAD_DOT`` to a program name (e.g. ``dot``) to
+render with another one. Only when graphviz-pure is missing is the system
+``dot`` used.
 
 ``draw_dot`` only reads ``.data``, ``.grad``, ``._prev``, ``._op`` and
 ``.label``, so any Value-like class works, e.g. the one the notebooks build.
@@ -24,28 +28,30 @@ from typing import Any
 
 import graphviz
 
+from micrograd.engine import topological_order
+
 HIGHLIGHT_COLOR = "#ffd54f"
 NO_RENDERER_MESSAGE = (
-    "No Graphviz renderer found: install the system package (apt-get install graphviz) "
-    "or the PyPI package (pip install graphviz-pure)."
+    "No Graphviz renderer found: install the PyPI package (pip install graphviz-pure), which the "
+    "course's requirements pin, or the system package (apt-get install graphviz)."
 )
 
 
 def dot_program() -> str:
-    """The Graphviz program to render with: $MICROGRAD_DOT, else ``dot``, else ``graphviz-pure``."""
+    """The Graphviz program to render with: $MICROGRAD_DOT, else ``graphviz-pure``, else ``dot``."""
     chosen = os.environ.get("MICROGRAD_DOT")
     if chosen:
         found = shutil.which(chosen)
         if found is None:
             raise RuntimeError(f"MICROGRAD_DOT={chosen!r}, but no such program was found")
         return found
-    if shutil.which("dot"):
-        return "dot"
     # pip puts graphviz-pure beside the interpreter, which may not be on PATH (a venv not activated)
     beside_python = Path(sys.executable).parent / "graphviz-pure"
-    found = shutil.which("graphviz-pure") or (str(beside_python) if beside_python.exists() else None)
+    found = str(beside_python) if beside_python.exists() else shutil.which("graphviz-pure")
     if found:
         return found
+    if shutil.which("dot"):
+        return "dot"
     raise RuntimeError(NO_RENDERER_MESSAGE)
 
 
@@ -95,21 +101,25 @@ def _node_label(value: Any, show_grad: bool, grad: float | None) -> str:
 
 
 def trace(root: Any) -> list[Any]:
-    """Every Value that ``root`` depends on, parents before children (iterative DFS)."""
-    order: list[Any] = []
-    visited: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif id(node) not in visited:
-            visited.add(id(node))
-            stack.append((node, True))
-            for parent in reversed(node._prev):
-                if id(parent) not in visited:
-                    stack.append((parent, False))
-    return order
+    """Every Value that ``root`` depends on, parents before children: ``engine.topological_order``.
+
+    Any Value-like object works (it needs ``_prev``); a plain number gets a
+    TypeError that says what was expected.
+    """
+    if not hasattr(root, "_prev"):
+        raise TypeError(
+            f"draw_dot needs a Value (the result of a computation), got {type(root).__name__}: {root!r}; "
+            f"e.g. draw_dot(Value(2.0) * 3)"
+        )
+    try:
+        return topological_order(root)
+    except TypeError as error:
+        if "unhashable" not in str(error):
+            raise
+        raise TypeError(
+            f"the nodes of this graph ({type(root).__name__}) cannot be put in a set: its class defines "
+            f"__eq__ but no __hash__; add `__hash__ = object.__hash__` to the class"
+        ) from None
 
 
 def _highlight_colors(highlight: Iterable[Any] | Mapping[Any, str]) -> dict[int, str]:

@@ -8,7 +8,9 @@ it too). After changing that setting, run
     python scripts/sync_colab_cells.py            # rewrite the setup cells that differ
     python scripts/sync_colab_cells.py --check    # only report; exit status 1 if any differ
 
-A notebook without a setup cell gets one inserted before its first code cell.
+A notebook without a setup cell gets one inserted before its first code cell. The cell
+carries the tag ``remove-cell``, so the book's pages (myst-nb) leave it out: it matters only
+where the notebook runs.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / "_config.yml"
 NOTEBOOKS = ROOT / "notebooks"
 PACKAGE = "micrograd-from-scratch[course]"
+HIDDEN_TAG = "remove-cell"  # myst-nb leaves cells with this tag out of the book's pages
 FIRST_LINE = "# Setup: on Google Colab, install the course package first (elsewhere this does nothing)."
 
 
@@ -48,20 +51,33 @@ def _is_setup_cell(cell) -> bool:
     return cell.cell_type == "code" and cell.source.startswith(FIRST_LINE)
 
 
+def _hidden(cell) -> bool:
+    """Give the cell the tag that hides it in the book; True if it did not have it yet."""
+    tags = cell.metadata.setdefault("tags", [])
+    if HIDDEN_TAG in tags:
+        return False
+    tags.append(HIDDEN_TAG)
+    return True
+
+
 def synced(notebook, source: str) -> bool:
-    """Make the notebook's first code cell the setup cell with ``source``; True if anything changed."""
+    """Make the notebook's first code cell the setup cell with ``source``, hidden in the book.
+
+    Returns True if anything changed.
+    """
     code = [cell for cell in notebook.cells if cell.cell_type == "code"]
     if code and _is_setup_cell(code[0]):
-        if code[0].source == source:
-            return False
+        changed = code[0].source != source
         code[0].source = source
-        return True
+        return _hidden(code[0]) or changed
     # no setup cell first: drop a misplaced one, insert a fresh one before the first code cell
     notebook.cells = [cell for cell in notebook.cells if not _is_setup_cell(cell)]
     position = next(
         (i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code"), len(notebook.cells)
     )
-    notebook.cells.insert(position, nbformat.v4.new_code_cell(source))
+    cell = nbformat.v4.new_code_cell(source)
+    _hidden(cell)
+    notebook.cells.insert(position, cell)
     return True
 
 
@@ -82,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
                 nbformat.write(notebook, path)
     verb = "differ from" if args.check else "updated to"
     for path in stale:
-        print(f"{path}: first code cell {verb} the setup cell for {repository_url()}")
+        print(f"{path}: first code cell {verb} the (hidden) setup cell for {repository_url()}")
     if args.check and stale:
         print("run: python scripts/sync_colab_cells.py", file=sys.stderr)
         return 1

@@ -1,5 +1,7 @@
 """Every chapter starts with the Colab setup cell, generated from _config.yml, and it behaves.
 
+The cell is tagged ``remove-cell``, so the book's pages leave it out (myst-nb honours the tag).
+
 The cell installs the course package when the notebook runs on Google Colab and does
 nothing anywhere else. Its text comes from ``scripts/sync_colab_cells.py``, which reads the
 repository URL from ``_config.yml`` (the one setting the launch buttons use too).
@@ -33,9 +35,13 @@ sync = _load_script()
 SETUP = sync.setup_cell_source(sync.repository_url())
 
 
-def _first_code_cell(path: Path) -> str:
+def _first_code(path: Path):
     notebook = nbformat.read(path, as_version=4)
-    return next(cell.source for cell in notebook.cells if cell.cell_type == "code")
+    return next(cell for cell in notebook.cells if cell.cell_type == "code")
+
+
+def _first_code_cell(path: Path) -> str:
+    return _first_code(path).source
 
 
 def test_there_are_notebooks():
@@ -47,6 +53,16 @@ def test_first_code_cell_is_the_setup_cell(path):
     assert _first_code_cell(path) == SETUP, (
         f"run: python scripts/sync_colab_cells.py {path.relative_to(ROOT)}"
     )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_setup_cell_is_hidden_in_the_book(path):
+    tags = _first_code(path).metadata.get("tags", [])
+    assert sync.HIDDEN_TAG in tags, f"run: python scripts/sync_colab_cells.py {path.relative_to(ROOT)}"
+
+
+def test_the_hiding_tag_is_one_myst_nb_knows():
+    assert sync.HIDDEN_TAG == "remove-cell"
 
 
 def test_setup_cell_installs_from_the_configured_repository():
@@ -101,11 +117,23 @@ def test_sync_inserts_replaces_and_leaves_alone(tmp_path):
     notebook.cells = [nbformat.v4.new_markdown_cell("# Title"), nbformat.v4.new_code_cell("x = 1")]
     assert sync.synced(notebook, SETUP)  # inserted before the first code cell
     assert [c.source for c in notebook.cells] == ["# Title", SETUP, "x = 1"]
+    assert notebook.cells[1].metadata["tags"] == ["remove-cell"]
+    assert "tags" not in notebook.cells[2].metadata  # only the setup cell is hidden
     assert not sync.synced(notebook, SETUP)  # already right: untouched
 
     moved = sync.setup_cell_source("https://github.com/someone/fork")
     assert sync.synced(notebook, moved)  # a new URL rewrites the same cell
     assert [c.source for c in notebook.cells] == ["# Title", moved, "x = 1"]
+
+
+def test_sync_hides_an_existing_setup_cell_and_keeps_its_other_tags():
+    notebook = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell(SETUP)
+    cell.metadata["tags"] = ["keep-me"]
+    notebook.cells = [cell]
+    assert sync.synced(notebook, SETUP)  # right text, but not hidden yet
+    assert notebook.cells[0].metadata["tags"] == ["keep-me", "remove-cell"]
+    assert not sync.synced(notebook, SETUP)
 
 
 def test_check_mode_reports_a_stale_notebook(tmp_path, capsys):

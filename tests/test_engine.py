@@ -1,7 +1,7 @@
 """Engine tests: values, gradients, accumulation, deep and freed graphs, bad input.
 
 Every test that takes the ``Value`` fixture (tests/conftest.py) runs twice: on
-``micrograd.engine.Value`` and on the class rebuilt from the ``#@save`` cells of
+``micrograd.engine.Value`` and on the class rebuilt from the ``# @save`` cells of
 the Part I notebooks, so the chapters and the package cannot drift apart. Tests
 whose names end in ``_package`` check what only the package promises (the exact
 wording of error messages, a million-node graph, ``zero_grad``,
@@ -518,8 +518,8 @@ def test_weighted_sum_matches_explicit_sum_package():
     out1 = weighted_sum(w1, x1, b1).tanh()
     out1.backward()
     leaves2, w2, x2, b2 = build()
-    out2 = sum((wi * xi for wi, xi in zip(w2, x2)), b2).tanh()
+    out2 = sum((wi * xi for wi, xi in zip(w2, x2, strict=True)), b2).tanh()
     out2.backward()
     assert out1.data == pytest.approx(out2.data, rel=1e-15)
-    for l1, l2 in zip(leaves1, leaves2):
+    for l1, l2 in zip(leaves1, leaves2, strict=True):
         assert l1.grad == pytest.approx(l2.grad, rel=1e-14)

@@ -142,7 +142,7 @@ def test_random_graph_grads_match_finite_differences(Value, program):  # noqa: N
         return
     out.backward()
     expected = finite_differences(instructions, point)
-    for i, (leaf, numeric) in enumerate(zip(leaves, expected)):
+    for i, (leaf, numeric) in enumerate(zip(leaves, expected, strict=True)):
         tolerance = 1e-5 * max(1.0, abs(numeric)) + 1e-6
         assert abs(leaf.grad - numeric) <= tolerance, (
             f"leaf {i}: backward {leaf.grad!r}, finite differences {numeric!r}; program {instructions}"
@@ -157,7 +157,7 @@ def test_random_graph_values_match_floats(Value, program):  # noqa: N803
     instructions = resolve(point, drawn)
     nodes = run(instructions, [Value(x) for x in point], True)
     floats = run(instructions, point, False)
-    for node, x in zip(nodes, floats):
+    for node, x in zip(nodes, floats, strict=True):
         assert node.data == pytest.approx(x, rel=1e-12, abs=1e-12)
 
 
@@ -198,7 +198,7 @@ def test_backward_is_linear_in_the_output(Value, program, scale):  # noqa: N803
         return
     out1.backward()
     (out2 * scale).backward()
-    for a, b in zip(leaves1, leaves2):
+    for a, b in zip(leaves1, leaves2, strict=True):
         assert b.grad == pytest.approx(scale * a.grad, rel=1e-12, abs=1e-12)
 
 
@@ -223,11 +223,11 @@ def test_weighted_sum_equals_the_sum_of_products(data, bias):
     out1 = weighted_sum(w1, x1, b1)
     w2, x2, b2 = build()
     out2 = b2
-    for wi, xi in zip(w2, x2):
+    for wi, xi in zip(w2, x2, strict=True):
         out2 = out2 + wi * xi
     assert out1.data == pytest.approx(out2.data, rel=1e-12, abs=1e-12)
     (out1 * out1).backward()
     (out2 * out2).backward()
-    for a, b in zip([*w1, b1, *x1], [*w2, b2, *x2]):
+    for a, b in zip([*w1, b1, *x1], [*w2, b2, *x2], strict=True):
         if isinstance(a, PackageValue):
             assert a.grad == pytest.approx(b.grad, rel=1e-12, abs=1e-12)

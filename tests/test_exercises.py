@@ -100,3 +100,12 @@ def test_error_messages_hold_no_memory_addresses(capsys):
     function_exercise = next(e for e in EXERCISES if e.kind == "function")
     _run(function_exercise.id, _raises, capsys)
     assert " at 0x" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_solution_fits_the_book_column(exercise):
+    """The folded solution is shown in the book's ~80-character code column: no line may scroll."""
+    from micrograd.exercises.core import solution_source
+
+    too_long = [line for line in solution_source(exercise).splitlines() if len(line) > 79]
+    assert not too_long, f"solution {exercise.id} has lines over 79 characters: {too_long}"

@@ -40,7 +40,7 @@ class BadValue:
         visit(self)
         self.grad = 1.0
         for node in reversed(order):
-            for parent, local in zip(node._prev, node._local_grads):
+            for parent, local in zip(node._prev, node._local_grads, strict=True):
                 parent.grad += local * node.grad
 
 

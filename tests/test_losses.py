@@ -9,11 +9,15 @@ from __future__ import annotations
 import math
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from micrograd.engine import Value
+from micrograd.gradcheck import gradcheck
 from micrograd.losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    cross_entropy,
     hinge,
     logsumexp,
     mean,
@@ -106,7 +110,7 @@ def test_hinge_matches_the_demo_formula():
 
     def demo(values):
         scores, params = values[:4], values[4:]
-        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores)]
+        losses = [(1 + -yi * si).relu() for yi, si in zip(ys, scores, strict=True)]
         return sum(losses) * (1.0 / len(losses)) + 1e-4 * sum(p * p for p in params)
 
     loss1, grads1 = backward_grads(lambda v: hinge(v[:4], ys, v[4:], alpha=1e-4), xs + ws)
@@ -306,3 +310,170 @@ def test_mismatched_and_empty_batches():
             loss([], [])
         with pytest.raises(TypeError):
             loss(Value(0.5), [1])
+
+
+# ---- PyTorch's definitions, reductions and numbers (chapter 9) -----------------------------------
+#
+# PyTorch is not installed: each expected number is PyTorch's documented formula, evaluated here with
+# the math module.
+#   mse_loss(x, t)                           = mean((x - t)**2)
+#   binary_cross_entropy_with_logits(z, y)   = mean(max(z, 0) - z * y + log(1 + exp(-|z|)))
+#   binary_cross_entropy(p, y)               = mean(-(y * clamp(log p, min=-100)
+#                                                      + (1 - y) * clamp(log(1 - p), min=-100)))
+#   cross_entropy(z, y)  (z of shape (n, k)) = mean_i(logsumexp(z_i) - z_i[y_i])
+
+
+def torch_bce_with_logits(z, y):
+    return max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z)))
+
+
+def torch_bce(p, y):
+    log_p = max(math.log(p), -100.0) if p > 0 else -100.0
+    log_q = max(math.log(1 - p), -100.0) if p < 1 else -100.0
+    return -(y * log_p + (1 - y) * log_q)
+
+
+def test_mse_matches_pytorch_mean_reduction():
+    """[ch9] mse_loss([0.5, 2, -1], [1, 1, 1]) = (0.25 + 1 + 4) / 3 = 1.75."""
+    assert mse([0.5, 2.0, -1.0], [1.0, 1.0, 1.0]).data == pytest.approx(1.75, rel=1e-15)
+
+
+@pytest.mark.parametrize("z, y", [(0.0, 1), (2.0, 0), (-3.0, 1), (0.7, 0.3), (40.0, 0), (-40, 1), (500, 1)])
+def test_bce_with_logits_matches_pytorch_formula(z, y):
+    """[ch9] Each example equals PyTorch's max(z, 0) - z y + log(1 + e^-|z|)."""
+    expected = torch_bce_with_logits(z, y)
+    assert binary_cross_entropy_with_logits([z], [y]).data == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_bce_with_logits_batch_is_the_mean():
+    """[ch9] A batch averages: (softplus(1) - 1 + softplus(-2)) / 2 for z = [1, -2], y = [1, 0]."""
+    expected = (torch_bce_with_logits(1.0, 1) + torch_bce_with_logits(-2.0, 0)) / 2
+    assert binary_cross_entropy_with_logits([1.0, -2.0], [1, 0]).data == pytest.approx(expected, rel=1e-14)
+
+
+def test_bce_clamps_the_log_at_minus_100_like_pytorch():
+    """[ch9] p = 0 with y = 1 (or p = 1 with y = 0) costs exactly 100, PyTorch's clamp."""
+    assert binary_cross_entropy([0.0], [1]).data == pytest.approx(100.0, rel=1e-15)
+    assert binary_cross_entropy([1.0], [0]).data == pytest.approx(100.0, rel=1e-15)
+    ps, ys = [0.9, 0.2, 0.0, 1e-50], [1, 0, 1, 1]
+    expected = sum(torch_bce(p, y) for p, y in zip(ps, ys, strict=True)) / 4
+    assert binary_cross_entropy(ps, ys).data == pytest.approx(expected, rel=1e-14)
+
+
+def test_cross_entropy_batch_matches_pytorch():
+    """[ch9] cross_entropy([[0, 3, -2, 1], [2, .5, .5, -1]], [3, 0]) = the mean of the two examples."""
+    first = math.log(1 + math.e**3 + math.e**-2 + math.e) - 1  # 2.1755
+    second = math.log(math.e**2 + 2 * math.e**0.5 + math.e**-1) - 2
+    loss = cross_entropy([[0.0, 3.0, -2.0, 1.0], [2.0, 0.5, 0.5, -1.0]], [3, 0])
+    assert round(first, 4) == 2.1755
+    assert loss.data == pytest.approx((first + second) / 2, rel=1e-14)
+
+
+def test_cross_entropy_grads_are_softmax_minus_one_hot_over_n():
+    """[ch9] d loss / d z_ij = (softmax(z_i)_j - [j == y_i]) / n."""
+    rows = [[0.0, 3.0, -2.0, 1.0], [2.0, 0.5, 0.5, -1.0]]
+    labels = [3, 0]
+    values = [[Value(z) for z in row] for row in rows]
+    cross_entropy(values, labels).backward()
+    for row, row_values, label in zip(rows, values, labels, strict=True):
+        total = sum(math.exp(z) for z in row)
+        expected = [(math.exp(z) / total - (j == label)) / 2 for j, z in enumerate(row)]
+        assert [v.grad for v in row_values] == pytest.approx(expected, rel=1e-12, abs=1e-15)
+
+
+def test_cross_entropy_errors():
+    """[ch9] Flat logits, mismatched lengths, out-of-range labels: clear errors naming the example."""
+    with pytest.raises(TypeError, match="list of lists"):
+        cross_entropy([0.0, 3.0, -2.0, 1.0], [3])
+    with pytest.raises(ValueError, match="2 predictions but 1 targets"):
+        cross_entropy([[0.0, 1.0], [1.0, 0.0]], [1])
+    with pytest.raises(ValueError, match="example 1: label 2 is not a class index 0..1"):
+        cross_entropy([[0.0, 1.0], [1.0, 0.0]], [1, 2])
+    with pytest.raises(TypeError, match="example 0: the label must be a class index"):
+        cross_entropy([[0.0, 1.0]], [0.5])
+    with pytest.raises(ValueError, match="empty"):
+        cross_entropy([], [])
+    with pytest.raises(TypeError):
+        cross_entropy(Value(1.0), [0])
+
+
+def test_naive_softmax_overflows_where_logsumexp_does_not():
+    """[ch9] e^1000 overflows a float; the loss at logits [1000, 0, -5] is ~0 (label 0) and 1000 (label 1)."""
+    with pytest.raises(OverflowError):
+        math.exp(1000.0)
+    assert softmax_cross_entropy([1000.0, 0.0, -5.0], 0).data == pytest.approx(0.0, abs=1e-15)
+    assert softmax_cross_entropy([1000.0, 0.0, -5.0], 1).data == pytest.approx(1000.0, rel=1e-15)
+
+
+# ---- property tests: every loss's gradient by micrograd.gradcheck ---------------------------------
+
+logit = st.floats(-8, 8, allow_nan=False)
+label01 = st.sampled_from([0, 1, 0.25])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(logit, label01), min_size=1, max_size=4))
+def test_bce_with_logits_gradcheck(batch):
+    """[ch9] backward agrees with finite differences; the value with PyTorch's formula."""
+    zs, ys = [z for z, _ in batch], [y for _, y in batch]
+    expected = sum(torch_bce_with_logits(z, y) for z, y in batch) / len(batch)
+    assert binary_cross_entropy_with_logits(zs, ys).data == pytest.approx(expected, rel=1e-12, abs=1e-14)
+    assert gradcheck(lambda *v: binary_cross_entropy_with_logits(list(v), ys), zs, rtol=1e-4, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(logit, min_size=2, max_size=5), st.data())
+def test_softmax_cross_entropy_gradcheck(zs, data):
+    """[ch9] Softmax cross-entropy: value = log sum e^z - z_y, and backward agrees with finite differences."""
+    label = data.draw(st.integers(0, len(zs) - 1))
+    expected = math.log(math.fsum(math.exp(z) for z in zs)) - zs[label]
+    assert softmax_cross_entropy(zs, label).data == pytest.approx(expected, rel=1e-9, abs=1e-12)
+    assert gradcheck(lambda *v: softmax_cross_entropy(list(v), label), zs, rtol=1e-4, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(logit, logit), min_size=1, max_size=4))
+def test_mse_gradcheck(pairs):
+    """[ch9] MSE against targets: backward agrees with finite differences."""
+    ps, ts = [p for p, _ in pairs], [t for _, t in pairs]
+    assert gradcheck(lambda *v: mse(list(v), ts), ps, rtol=1e-4, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(logit, st.sampled_from([-1, 1])), min_size=1, max_size=4),
+    st.lists(logit, min_size=0, max_size=3),
+)
+def test_hinge_gradcheck_away_from_the_kink(batch, params):
+    """[ch9] Hinge + L2: backward agrees with finite differences wherever the margin is not at the kink."""
+    assume(all(abs(1 - y * s) > 1e-3 for s, y in batch))
+    scores, ys = [s for s, _ in batch], [y for _, y in batch]
+    n = len(scores)
+
+    def loss(*v):
+        return hinge(list(v[:n]), ys, list(v[n:]), alpha=0.01)
+
+    assert gradcheck(loss, scores + params, rtol=1e-4, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.floats(0.02, 0.98), label01), min_size=1, max_size=4))
+def test_bce_from_probabilities_gradcheck(batch):
+    """[ch9] BCE of probabilities: PyTorch's value, and backward agrees with finite differences."""
+    ps, ys = [p for p, _ in batch], [y for _, y in batch]
+    expected = sum(torch_bce(p, y) for p, y in batch) / len(batch)
+    assert binary_cross_entropy(ps, ys).data == pytest.approx(expected, rel=1e-12)
+    assert gradcheck(lambda *v: binary_cross_entropy(list(v), ys), ps, rtol=1e-4, atol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.lists(logit, min_size=3, max_size=3), min_size=1, max_size=3), st.data())
+def test_cross_entropy_batch_gradcheck(rows, data):
+    """[ch9] The batch cross-entropy: every logit's gradient agrees with finite differences."""
+    labels = [data.draw(st.integers(0, 2)) for _ in rows]
+    flat = [z for row in rows for z in row]
+
+    def loss(*v):
+        return cross_entropy([list(v[3 * i : 3 * i + 3]) for i in range(len(rows))], labels)
+
+    assert gradcheck(loss, flat, rtol=1e-4, atol=1e-6)

@@ -20,7 +20,7 @@ from micrograd.nn import MLP, Layer, Module, Neuron
 def neuron_by_hand(neuron, xs):
     """relu(b + sum w_i x_i) on floats, summed in the reference's order."""
     total = neuron.b.data
-    for w, x in zip(neuron.w, xs):
+    for w, x in zip(neuron.w, xs, strict=True):
         total = total + w.data * x
     return max(total, 0.0) if neuron.nonlin else total
 
@@ -187,3 +187,32 @@ def test_training_graph_is_freed_without_gc():
     finally:
         if was_enabled:
             gc.enable()
+
+
+@pytest.mark.parametrize(
+    "model, bad, error, message",
+    [
+        (MLP(2, [16, 16, 1]), [0.5], ValueError, r"MLP\(2, \[16, 16, 1\]\) takes 2 inputs, got 1: \[0.5\]"),
+        (MLP(2, [3, 1]), [1.0, 2.0, 3.0], ValueError, r"MLP\(2, \[3, 1\]\) takes 2 inputs, got 3"),
+        (MLP(2, [3, 1]), 0.5, TypeError, r"takes a list of 2 inputs \(numbers or Values\), got float"),
+        (MLP(1, [1]), Value(0.5), TypeError, r"got Value: .* \(for one input write model\(\[x\]\)\)"),
+        (MLP(2, [3, 1]), "ab", TypeError, "got str"),
+        (Layer(3, 2), [1.0], ValueError, r"Layer\(3, 2\) takes 3 inputs, got 1"),
+        (Neuron(2), None, TypeError, r"Neuron\(2\) takes a list of 2 inputs"),
+    ],
+)
+def test_wrong_inputs_are_reported_at_the_model_call(model, bad, error, message):
+    """[ch8] A model called with the wrong number or kind of inputs names itself and what it expected."""
+    with pytest.raises(error, match=message):
+        model(bad)
+
+
+def test_inputs_may_be_tuples_and_numpy_arrays():
+    """[ch8] Any sequence of the right length works, e.g. a row of a numpy array."""
+    import numpy as np
+
+    random.seed(4)
+    model = MLP(2, [3, 1])
+    expected = model([0.5, -1.0]).data
+    assert model((0.5, -1.0)).data == expected
+    assert model(np.array([0.5, -1.0])).data == expected

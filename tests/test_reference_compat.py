@@ -207,12 +207,12 @@ def test_demo_trains_to_full_accuracy():
     def loss():
         inputs = [list(map(Value, xrow)) for xrow in X]
         scores = list(map(model, inputs))
-        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores)]
+        losses = [(1 + -yi * scorei).relu() for yi, scorei in zip(y, scores, strict=True)]
         data_loss = sum(losses) * (1.0 / len(losses))
         alpha = 1e-4
         reg_loss = alpha * sum(p * p for p in model.parameters())
         total_loss = data_loss + reg_loss
-        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores)]
+        accuracy = [(yi > 0) == (scorei.data > 0) for yi, scorei in zip(y, scores, strict=True)]
         return total_loss, sum(accuracy) / len(accuracy)
 
     first_loss, _ = loss()

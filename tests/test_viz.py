@@ -136,17 +136,14 @@ def test_node_ids_follow_topological_order():
     assert f"{ids['a']} -> {ids['e']}_op" in source
 
 
-@needs_dot
-def test_renders_with_system_dot(monkeypatch):
-    monkeypatch.delenv("MICROGRAD_DOT", raising=False)
-    assert dot_program() == "dot"
-    svg = svg_of(draw_dot(chapter_graph()[0]))
-    assert "data 2.0000" in svg and "graphviz-pure" not in svg
-
-
 @needs_pure
-def test_renders_with_graphviz_pure_when_forced(monkeypatch):
-    monkeypatch.setenv("MICROGRAD_DOT", str(GRAPHVIZ_PURE))
+def test_graphviz_pure_is_the_default_even_with_system_dot(monkeypatch, tmp_path):
+    """[§1] The pinned graphviz-pure renders by default, so stored SVGs match on every machine."""
+    monkeypatch.delenv("MICROGRAD_DOT", raising=False)
+    fake_dot = tmp_path / "dot"  # a system dot on PATH must not be chosen
+    fake_dot.write_text("#!/bin/sh\necho from-system-dot\n")
+    fake_dot.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{tmp_path}{os.pathsep}{os.environ.get('PATH', '')}")
     assert dot_program() == str(GRAPHVIZ_PURE)
     svg = svg_of(draw_dot(chapter_graph()[0]))
     assert "graphviz-pure" in svg  # the generator comment names the renderer that ran
@@ -154,7 +151,25 @@ def test_renders_with_graphviz_pure_when_forced(monkeypatch):
 
 
 @needs_pure
-def test_falls_back_to_graphviz_pure_without_dot(monkeypatch, tmp_path):
+def test_same_svg_with_and_without_system_dot_on_path(monkeypatch, tmp_path):
+    """[§1] The SVG does not depend on whether a system dot is installed."""
+    monkeypatch.delenv("MICROGRAD_DOT", raising=False)
+    with_dot = svg_of(draw_dot(chapter_graph()[0]))
+    monkeypatch.setenv("PATH", str(tmp_path))  # nothing at all on PATH
+    without_dot = svg_of(draw_dot(chapter_graph()[0]))
+    assert with_dot == without_dot
+
+
+@needs_dot
+def test_renders_with_system_dot_when_chosen(monkeypatch):
+    monkeypatch.setenv("MICROGRAD_DOT", "dot")
+    assert dot_program().endswith("dot") and "graphviz-pure" not in dot_program()
+    svg = svg_of(draw_dot(chapter_graph()[0]))
+    assert "data 2.0000" in svg and "graphviz-pure" not in svg
+
+
+@needs_pure
+def test_finds_graphviz_pure_beside_python_without_path(monkeypatch, tmp_path):
     monkeypatch.delenv("MICROGRAD_DOT", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))  # no dot, no graphviz-pure on PATH
     assert dot_program() == str(GRAPHVIZ_PURE)  # found beside the interpreter
@@ -162,11 +177,21 @@ def test_falls_back_to_graphviz_pure_without_dot(monkeypatch, tmp_path):
     assert "graphviz-pure" in svg and "data 2.0000" in svg
 
 
+def test_system_dot_is_the_last_resort(monkeypatch, tmp_path):
+    monkeypatch.delenv("MICROGRAD_DOT", raising=False)
+    fake_dot = tmp_path / "dot"
+    fake_dot.write_text("#!/bin/sh\n")
+    fake_dot.chmod(0o755)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))  # no graphviz-pure beside it
+    assert dot_program() == "dot"
+
+
 def test_clear_error_when_no_renderer_exists(monkeypatch, tmp_path):
     monkeypatch.delenv("MICROGRAD_DOT", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
     monkeypatch.setattr(sys, "executable", str(tmp_path / "python"))
-    with pytest.raises(RuntimeError, match="apt-get install graphviz.*pip install graphviz-pure"):
+    with pytest.raises(RuntimeError, match="pip install graphviz-pure.*apt-get install graphviz"):
         dot_program()
     graph = draw_dot(chapter_graph()[0])  # building the graph still works; rendering says why not
     with pytest.raises(RuntimeError, match="No Graphviz renderer found"):
@@ -259,3 +284,31 @@ def test_repr_has_no_memory_address():
     L, _ = chapter_graph()  # noqa: N806
     assert repr(draw_dot(L)) == "<micrograd.viz.Graph: 7 values, 3 operations>"
     assert " at 0x" not in repr(draw_dot(Value(1.0)))
+
+
+@pytest.mark.parametrize("not_a_value", [3.0, 2, None, "x", [1.0]], ids=repr)
+def test_draw_dot_of_a_number_says_what_it_needs(not_a_value):
+    """[§3] draw_dot(3.0) fails at the learner's call with a message, not deep inside."""
+    with pytest.raises(TypeError, match=r"draw_dot needs a Value.*got"):
+        draw_dot(not_a_value)
+
+
+def test_trace_is_the_engine_topological_order():
+    """[§4] One topological sort in the package: viz uses the engine's."""
+    from micrograd import engine
+
+    assert viz.topological_order is engine.topological_order
+    L, _ = chapter_graph()
+    assert viz.trace(L) == engine.topological_order(L) == L.topological_order()
+
+
+def test_unhashable_value_like_class_gets_a_clear_message():
+    class EqValue:
+        def __init__(self, data, prev=()):
+            self.data, self.grad, self._prev, self._op, self.label = data, 0.0, tuple(prev), "", ""
+
+        def __eq__(self, other):
+            return self.data == other.data
+
+    with pytest.raises(TypeError, match="__hash__"):
+        draw_dot(EqValue(1.0, [EqValue(2.0)]))

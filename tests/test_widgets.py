@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from micrograd import Value
+from micrograd import Value, engine
 from micrograd.viz import HIGHLIGHT_COLOR
 from micrograd.widgets import (
+    PROCESSING_COLOR,
     UPDATED_COLOR,
     BackpropStepper,
     BackpropSteps,
@@ -20,11 +21,11 @@ from micrograd.widgets import (
     backprop_stepper,
     central_slope,
     derivative_explorer,
-    local_grads,
     secant_info,
     secant_slope,
     with_static_fallback,
 )
+from tests.notebook_engine import build_namespace
 from tests.test_viz import DuckValue, chapter_graph
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -129,14 +130,42 @@ def test_explorer_rejects_bad_arguments():
         derivative_explorer(x_range=(2, -2))
 
 
-def test_explorer_displays_with_a_static_png_and_deterministic_text():
+def test_explorer_displays_with_a_static_slider_player_and_deterministic_text():
     first, second = derivative_explorer()._repr_mimebundle_(), derivative_explorer()._repr_mimebundle_()
-    assert set(first) == {"text/plain", "image/png", WIDGET_VIEW}
-    assert base64.b64decode(first["image/png"]).startswith(PNG_MAGIC)
-    assert first["text/plain"] == second["text/plain"]  # nbval compares it
+    assert set(first) == {"text/plain", "text/html", WIDGET_VIEW}
+    assert first["text/plain"] == second["text/plain"]  # nbval compares both
+    assert first["text/html"] == second["text/html"]
+    page = first["text/html"]
+    assert 'data-mg-controls="slider"' in page and page.count('class="mg-frame"') == 7
+    frames = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert len(frames) == 7 and all(base64.b64decode(f).startswith(PNG_MAGIC) for f in frames)
+    assert '"h = 1", "h = 0.5", "h = 0.25"' in page.replace("&quot;", '"')  # slider labels, h shrinking
+    assert 'data-mg-index="1"' in page  # starts at the explorer's own h
+    assert "x = 1 " in page and "x = -1.8" in page and "tangent   2.0000" in page
+    assert "run the notebook" in page
+    assert len(page) < 150_000  # palette PNGs keep the page light
     assert model_ids(first)[0] not in first["text/plain"]
     assert "3.5000" in first["text/plain"]
     assert model_ids(first) != model_ids(second)  # two live widgets, as in Jupyter
+
+
+def test_static_frames_show_three_x_positions_and_shrinking_h():
+    explorer = derivative_explorer(x=0.0, h=0.2, x_range=(-2, 2))
+    xs, hs = explorer.frame_values()
+    assert xs == pytest.approx([-1.2, 0.0, 1.2])  # 20 %, 80 % of the range; 50 % gave way to x
+    assert hs == pytest.approx([0.4, 0.2, 0.1, 0.04, 0.02, 0.01, 0.002])
+    fig, infos = explorer.frame_figure(xs, 0.1)
+    assert len(fig.axes) == 3 and [i.x for i in infos] == xs
+    assert all(i.gap == pytest.approx(0.3) for i in infos)  # 3h for 3x² − 4x + 5, at every x
+
+
+def test_static_frames_leave_out_x_where_f_is_undefined():
+    explorer = derivative_explorer(math.log, x=1.0, h=0.5, x_range=(-1, 3))
+    assert explorer.frame_values()[0] == [1.0, 2.2]  # -0.2 left out: log(-0.2) raises
+    assert explorer._repr_mimebundle_()["text/html"].count('class="mg-frame"') == 7
+    nowhere = derivative_explorer(lambda x: math.log(x - 10), x=1.0, x_range=(0, 3))
+    page = nowhere._repr_mimebundle_()["text/html"]
+    assert "cannot be evaluated at x = 1" in page and "mg-player" not in page
 
 
 # ---------------------------------------------------------------------------
@@ -204,8 +233,9 @@ def test_highlight_marks_the_node_and_the_inputs_it_changed():
     L, v = chapter_graph()  # noqa: N806
     steps = BackpropSteps(L)
     assert steps.highlight_at(0) == {}
-    assert steps.highlight_at(1) == {L: HIGHLIGHT_COLOR}
-    assert steps.highlight_at(3) == {v["d"]: HIGHLIGHT_COLOR, v["e"]: UPDATED_COLOR, v["c"]: UPDATED_COLOR}
+    assert UPDATED_COLOR == HIGHLIGHT_COLOR  # yellow: changed, as draw_dot(highlight=...) in chapter 3
+    assert steps.highlight_at(1) == {L: UPDATED_COLOR}  # the seed sets L.grad
+    assert steps.highlight_at(3) == {v["d"]: PROCESSING_COLOR, v["e"]: UPDATED_COLOR, v["c"]: UPDATED_COLOR}
 
 
 def test_graph_at_shows_reached_grads_and_blanks():
@@ -214,7 +244,7 @@ def test_graph_at_shows_reached_grads_and_blanks():
     assert "{ L | { data -8.0000 | grad 1.0000 } }" in source
     assert "{ d | { data 4.0000 | grad -2.0000 } }" in source
     assert "{ a | { data 2.0000 | grad  } }" in source  # not reached: blank
-    assert source.count(HIGHLIGHT_COLOR) == 1 and source.count(UPDATED_COLOR) == 2
+    assert source.count(PROCESSING_COLOR) == 1 and source.count(UPDATED_COLOR) == 2  # L; d and f
 
 
 def test_a_value_used_twice_accumulates():
@@ -239,21 +269,50 @@ def test_unlabelled_values_get_descriptive_names():
     assert "[tanh → 1]" in steps.explanation and "tanh([* → 6])" in steps.explanation
 
 
-def test_duck_typed_values_without_local_grads():
-    L, v = chapter_graph(DuckValue)  # noqa: N806  (no _local_grads: derived from + and *)
+def test_the_notebooks_own_value_class_works():
+    notebook_value = build_namespace()["Value"]  # chapters 1-6's class, with _local_grads
+    L, v = chapter_graph(notebook_value)  # noqa: N806
     steps = BackpropSteps(L)
     while steps.step():
         pass
     expected = {"a": 6.0, "b": -4.0, "c": -2.0, "f": 4.0, "e": -2.0, "d": -2.0, "L": 1.0}
     assert {k: steps.grad_of(value) for k, value in v.items()} == expected
+    assert all(value.grad == 0.0 for value in v.values())
 
 
-def test_unknown_operation_without_local_grads_is_a_clear_error():
-    x = DuckValue(1.0)
-    y = DuckValue(0.5, (x,), "tanh")
-    with pytest.raises(TypeError, match="'tanh' node.*_local_grads"):
-        BackpropSteps(y)
-    assert local_grads(DuckValue(6.0, (DuckValue(2.0), DuckValue(3.0)), "*")) == (3.0, 2.0)
+def test_a_class_without_local_grads_is_a_clear_error():
+    L, _ = chapter_graph(DuckValue)  # noqa: N806
+    with pytest.raises(TypeError, match=r"backprop_stepper.*_local_grads.*DuckValue node e \(op '\*'\)"):
+        backprop_stepper(L)
+
+
+def test_not_a_value_or_too_big_is_a_clear_error():
+    with pytest.raises(TypeError, match=r"backprop_stepper needs the Value.*got float 3\.0"):
+        backprop_stepper(3.0)
+    x = Value(0.5, label="x")
+    y = x
+    for _ in range(60):
+        y = y * 1.01
+    with pytest.raises(
+        ValueError, match=r"backprop_stepper draws graphs of at most 30 Values; this one has 121"
+    ):
+        backprop_stepper(y)
+    with pytest.raises(ValueError, match="rankdir"):
+        backprop_stepper(x, rankdir="RL")
+
+
+def test_the_steps_are_the_engines_own_backward(monkeypatch):
+    calls = []
+    original = engine.Value._backward
+
+    def spy(node):
+        calls.append(node.label)
+        original(node)
+
+    monkeypatch.setattr(engine.Value, "_backward", spy)
+    L, _ = chapter_graph()  # noqa: N806
+    BackpropSteps(L)
+    assert calls == ["L", "d", "e"]  # one call per interior node, in backward()'s order, on copies
 
 
 def test_a_single_value_is_one_step():
@@ -335,27 +394,30 @@ def test_stepper_renders_only_the_graphs_shown_and_caches_them():
     assert stepper.svg(1) is cached
 
 
-def test_stepper_displays_with_a_deterministic_static_html_copy():
+def test_stepper_displays_with_a_deterministic_static_player():
     first = backprop_stepper(chapter_graph()[0])._repr_mimebundle_()
     second = backprop_stepper(chapter_graph()[0])._repr_mimebundle_()
     assert set(first) == {"text/plain", "text/html", WIDGET_VIEW}
     assert first["text/html"] == second["text/html"] and first["text/plain"] == second["text/plain"]
     page = first["text/html"]
-    assert page.count('<img src="data:image/svg+xml;base64,') == 4  # every step of this small graph
+    assert 'class="mg-player' in page and 'data-mg-controls="step"' in page
+    assert page.count('<img src="data:image/svg+xml;base64,') == 5  # the start and every step
+    assert "press Step" in page
     for position in (1, 2, 3, 4):
         assert f"Step {position} of 4" in page
     assert model_ids(first)[0] not in page + first["text/plain"]
-    assert "run the notebook" in page
+    assert "blue: the node being processed" in page and "yellow: the grads this step changed" in page
 
 
-def test_static_copy_of_a_long_graph_shows_a_few_steps():
-    x = Value(0.5, label="x")
-    y = x
-    for _ in range(9):
-        y = y.tanh()
-    page = backprop_stepper(y)._repr_mimebundle_()["text/html"]
-    assert page.count("<img ") == 5 and "… 5 more steps …" in page
-    assert "Step 10 of 10" in page and "Step 4 of 10" not in page
+def test_static_player_frames_highlight_the_step():
+    L, _ = chapter_graph()  # noqa: N806
+    stepper = backprop_stepper(L)
+    frames = re.findall(r'src="data:image/svg\+xml;base64,([^"]+)"', stepper.player_html())
+    svgs = [base64.b64decode(f).decode() for f in frames]
+    assert PROCESSING_COLOR not in svgs[0] and UPDATED_COLOR not in svgs[0]  # the start: nothing yet
+    assert svgs[1].count(UPDATED_COLOR) == 1  # the seed: L
+    assert svgs[2].count(PROCESSING_COLOR) == 1 and svgs[2].count(UPDATED_COLOR) == 2
+    assert len(set(svgs)) == 5
 
 
 def test_static_fallback_for_any_widget():

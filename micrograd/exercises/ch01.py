@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import math
 
-from micrograd.exercises.core import Exercise, Mismatch, expect_close, register
+from micrograd.exercises.core import (
+    Exercise,
+    Mismatch,
+    _short,
+    expect_close,
+    expect_sequence,
+    fmt,
+    is_number,
+    register,
+)
 
 # (function, its exact derivative, where to test) for checking numerical differentiators
 _CASES = [
@@ -20,7 +29,10 @@ def forward_difference(f, x, h=1e-6):
 
 
 def central_difference(f, x, h=1e-4):
-    """Slope of the secant from x - h to x + h: (f(x + h) - f(x - h)) / (2h)."""
+    """Slope of the secant from x - h to x + h.
+
+    (f(x + h) - f(x - h)) / (2h)
+    """
     return (f(x + h) - f(x - h)) / (2 * h)
 
 
@@ -82,7 +94,8 @@ register(
 def partial_derivatives(f, point, h=1e-5):
     """[df/dx_i for each i] at ``point``, each by a central difference.
 
-    df/dx_i ~ (f(..., x_i + h, ...) - f(..., x_i - h, ...)) / (2h), every other input held fixed.
+    df/dx_i ~ (f(..., x_i + h, ...) - f(..., x_i - h, ...)) / (2h),
+    every other input held fixed.
     """
     slopes = []
     for i in range(len(point)):
@@ -100,16 +113,9 @@ def _expect_slopes(answer, f, point, h, expected, case) -> None:
     got = answer(f, given, h)
     if given != list(point):
         raise Mismatch(f"{case}: your function changed the input list to {given}; nudge a copy instead")
-    if isinstance(got, (str, bytes)) or not hasattr(got, "__len__"):
-        raise Mismatch(f"{case}: expected a list of {len(expected)} slopes, got {type(got).__name__} {got!r}")
-    if len(got) != len(expected):
-        raise Mismatch(f"{case}: expected {len(expected)} slopes (one per input), got {len(got)}")
-    for i, (slope, want) in enumerate(zip(got, expected)):
-        where = f"{case}, slope {i} (input {i} nudged)"
-        if isinstance(slope, bool) or not isinstance(slope, (int, float)):
-            raise Mismatch(f"{where}: expected a number, got {type(slope).__name__} {slope!r}")
-        if not math.isclose(slope, want, rel_tol=1e-6, abs_tol=1e-8):
-            raise Mismatch(f"{where}: expected {want:.10g}, got {slope:.10g}")
+    slopes = expect_sequence(got, case, length=len(expected), what="slopes (one per input)")
+    for i, (slope, want) in enumerate(zip(slopes, expected, strict=True)):
+        expect_close(slope, want, f"{case}, slope {i} (input {i} nudged)", rel=1e-6, abs_tol=1e-8)
 
 
 # (f, point, h, the central-difference slopes, description); with h = 0.5 the central difference of
@@ -197,10 +203,11 @@ _ACCEPTED = (8e-7, 1e-4)  # within about a factor of 10 of h*
 
 
 def _check_best_step(answer) -> None:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-        raise Mismatch(f"expected a number such as 1e-3, got {type(answer).__name__} {answer!r}")
+    if not is_number(answer):
+        raise Mismatch(f"expected a number such as 1e-3, got {type(answer).__name__} {_short(answer)}")
+    answer = float(answer)
     if not answer > 0:
-        raise Mismatch(f"h = {answer!r}: the step must be a positive number")
+        raise Mismatch(f"h = {fmt(answer)}: the step must be a positive number")
     low, high = _ACCEPTED
     if answer < low:
         raise Mismatch(

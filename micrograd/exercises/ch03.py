@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import math
 
-from micrograd.exercises.core import Exercise, Mismatch, _short, expect_close, register
+from micrograd.exercises.core import (
+    Exercise,
+    Mismatch,
+    expect_close,
+    expect_number,
+    expect_sequence,
+    register,
+)
 
 # ---- 3.1  the local derivatives of a product ----------------------------------
 # n = p * q at p = 4, q = -5:  dn/dp = q = -5,  dn/dq = p = 4.
@@ -12,27 +19,13 @@ from micrograd.exercises.core import Exercise, Mismatch, _short, expect_close, r
 PRODUCT_LOCAL_GRADS = (-5.0, 4.0)
 
 
-def _describe(obj: object) -> str:
-    """The type of an answer, with its value when that prints without a memory address."""
-    if isinstance(obj, (tuple, list)):
-        return f"a {type(obj).__name__} of {len(obj)} items"
-    if isinstance(obj, (int, float, str)) or obj is None:
-        return f"{type(obj).__name__} {_short(obj)}"
-    return type(obj).__name__
-
-
 def _as_numbers(answer: object, count: int, what: str) -> tuple[float, ...]:
-    """The answer as a tuple of ``count`` numbers, or a Mismatch that says what shape was expected."""
-    if not isinstance(answer, (tuple, list)) or len(answer) != count:
-        raise Mismatch(f"expected {what}, got {_describe(answer)}")
-    for item in answer:
-        if isinstance(item, bool) or not isinstance(item, (int, float)):
-            raise Mismatch(f"expected {what} made of numbers, got {_describe(item)}")
-    return tuple(float(item) for item in answer)
+    """The answer as a tuple of ``count`` numbers (list, tuple or 1-D array), or a Mismatch."""
+    return tuple(expect_sequence(answer, what, length=count))
 
 
 def _check_product_local_grads(answer) -> None:
-    dn_dp, dn_dq = _as_numbers(answer, 2, "a pair (dn/dp, dn/dq), for example (1.0, 2.0)")
+    dn_dp, dn_dq = _as_numbers(answer, 2, "the pair (dn/dp, dn/dq)")
     if (dn_dp, dn_dq) == (4.0, -5.0):
         raise Mismatch("you swapped them: the derivative with respect to p is the *other* factor, q.")
     if (dn_dp, dn_dq) == (1.0, 1.0):
@@ -74,8 +67,7 @@ _EXTENDED_MISTAKES = {
 
 
 def _check_extended(answer) -> None:
-    if isinstance(answer, bool) or not isinstance(answer, (int, float)):
-        raise Mismatch(f"expected a number, got {_describe(answer)}")
+    answer = expect_number(answer, "dM/da")
     for mistake, message in _EXTENDED_MISTAKES.items():
         if math.isclose(answer, mistake):
             raise Mismatch(message)
@@ -102,7 +94,7 @@ register(
 
 
 def grads_by_hand(a, b, c, f):
-    """(dL/da, dL/db, dL/dc, dL/df) for L = (a*b + c) * f, by the chain rule."""
+    """(dL/da, dL/db, dL/dc, dL/df) for L = (a*b + c) * f (chain rule)."""
     d = a * b + c  # the value that f multiplies
     dL_dd = f  # L = d * f
     dL_dc = dL_dd * 1.0  # d = e + c
@@ -117,13 +109,40 @@ _GRAD_POINTS = [(2.0, -3.0, 10.0, -2.0), (1.5, 4.0, -1.0, 0.5), (-0.5, 2.5, 3.0,
 _GRAD_NAMES = ("dL/da", "dL/db", "dL/dc", "dL/df")
 
 
+# With c = 1e17 the spacing of floats near d = a*b + c is 16, so a nudge of a, b or c by
+# any small h does not change d at all: nudging finds 0 where the chain rule gives f*b.
+_FAR_POINT = (2.0, -3.0, 1e17, -2.0)
+
+
 def _check_grads_by_hand(answer) -> None:
-    for point in _GRAD_POINTS:
+    for point in [*_GRAD_POINTS, _FAR_POINT]:
         a, b, c, f = point
-        got = _as_numbers(answer(a, b, c, f), 4, "a tuple (dL/da, dL/db, dL/dc, dL/df)")
+        where = f"at a={a:g}, b={b:g}, c={c:g}, f={f:g}"
+        got = _as_numbers(answer(a, b, c, f), 4, f"(dL/da, dL/db, dL/dc, dL/df) {where}")
         expected = grads_by_hand(a, b, c, f)
-        for name, g, e in zip(_GRAD_NAMES, got, expected):
-            expect_close(g, e, f"{name} at a={a}, b={b}, c={c}, f={f}")
+        for name, g, e in zip(_GRAD_NAMES, got, expected, strict=True):
+            try:
+                expect_close(g, e, f"{name} {where}")
+            except Mismatch as wrong:
+                if point is _FAR_POINT:
+                    raise Mismatch(
+                        f"{wrong}\nRight at the other points, wrong here: this is what nudging gives. "
+                        "Near c = 1e17 floats are 16 apart, so a small nudge of a, b or c does not "
+                        "change a*b + c at all. Use the chain rule, which is exact here."
+                    ) from None
+                raise
+
+
+def _grads_by_nudging(a, b, c, f, h=1e-5):  # central differences instead of the chain rule
+    def L(a, b, c, f):
+        return (a * b + c) * f
+
+    return (
+        (L(a + h, b, c, f) - L(a - h, b, c, f)) / (2 * h),
+        (L(a, b + h, c, f) - L(a, b - h, c, f)) / (2 * h),
+        (L(a, b, c + h, f) - L(a, b, c - h, f)) / (2 * h),
+        (L(a, b, c, f + h) - L(a, b, c, f - h)) / (2 * h),
+    )
 
 
 register(
@@ -142,6 +161,7 @@ register(
             lambda a, b, c, f: (f * a, f * b, f, a * b + c),  # local derivatives of the product swapped
             lambda a, b, c, f: (f * b, f * a, 1.0, a * b + c),  # dL/dc taken as the local 1 only
             lambda a, b, c, f: (f * b, f * a, f, (a * b + c) * f),  # dL/df = L instead of d
+            _grads_by_nudging,  # the exercise says: no nudging
         ],
     )
 )

@@ -1,9 +1,12 @@
 """Chapter 4 — Automating backward.
 
-The checkers build small graphs with the package's ``Value`` and call the
-learner's function on them, so an answer is tested on real graphs: with a node
-used twice (``a + a``), a node reached by two paths of different lengths, and
-a chain deeper than Python's recursion limit.
+The checkers build small graphs with the package's ``Value`` and hand the
+learner a copy made of bare nodes (``BareNode``: data, grad, label, _prev,
+_local_grads, _op, plus only the methods an exercise allows), so an answer
+cannot skip its work by calling ``backward()``, ``topological_order()`` or
+``_backward()``. The graphs include a node used twice (``a + a``), a node
+reached by two paths of different lengths, and a chain deeper than Python's
+recursion limit.
 """
 
 from __future__ import annotations
@@ -12,13 +15,28 @@ import math
 from collections.abc import Callable
 
 from micrograd.engine import Value, weighted_sum
-from micrograd.exercises.core import Exercise, Mismatch, expect_close, register
+from micrograd.exercises.core import (
+    BareNode,
+    Exercise,
+    Mismatch,
+    bare_copy,
+    expect_close,
+    expect_number,
+    fmt,
+    graph_order,
+    register,
+)
 
 DEEP = 5000  # deeper than Python's default recursion limit of 1000
 
 
-def _name(node: Value) -> str:
+def _name(node) -> str:
     return node.label or f"the node with data {node.data:g}"
+
+
+def _labelled(root) -> dict[str, BareNode]:
+    """The labelled nodes of a graph, by label."""
+    return {node.label: node for node in graph_order(root) if node.label}
 
 
 # ---- graphs the checkers use ------------------------------------------------------
@@ -104,36 +122,46 @@ def _recursion_hint(error: Mismatch, case: str) -> Mismatch:
 
 
 def mul_backward(a, b, out):
-    """out = a * b: pass out.grad back.  d(out)/da = b,  d(out)/db = a  (accumulate with +=)."""
+    """out = a * b: pass out.grad back (accumulate with +=).
+
+    d(out)/da = b,  d(out)/db = a
+    """
     a.grad += b.data * out.grad
     b.grad += a.data * out.grad
 
 
+def _product(a: float, b: float, out_grad: float, a_grad: float = 0.0):
+    """(a, b, out) as bare nodes for out = a * b, with out.grad and a.grad given."""
+    out = bare_copy(Value(a, label="a") * Value(b, label="b"))
+    out.grad = out_grad
+    left, right = out._prev
+    left.grad = a_grad
+    return left, right, out
+
+
 def _check_mul_backward(answer) -> None:
-    a, b = Value(3.0), Value(-2.0)
-    out = a * b
-    out.grad = 1.5
+    a, b, out = _product(3.0, -2.0, 1.5)
     answer(a, b, out)
     expect_close(a.grad, -3.0, "a.grad for out = a * b with a=3, b=-2, out.grad=1.5")
     expect_close(b.grad, 4.5, "b.grad for out = a * b with a=3, b=-2, out.grad=1.5")
 
-    x = Value(3.0)
-    square = x * x
+    p, q, out = _product(4.0, 0.5, 2.0, a_grad=10.0)  # p already received 10 from another use
+    answer(p, q, out)
+    case = "p.grad when p.grad was already 10 (out = p * q, q=0.5, out.grad=2)"
+    if math.isclose(expect_number(p.grad, case), 1.0):
+        raise Mismatch(f"{case}: expected 11.0, got 1.0: add p's share to p.grad (+=), do not replace it (=)")
+    expect_close(p.grad, 11.0, case)
+
+    x = BareNode(3.0, label="x")
+    square = BareNode(9.0, (x, x), (3.0, 3.0), "*")
     square.grad = 1.0
     answer(x, x, square)
-    if math.isclose(x.grad, 3.0):
+    if math.isclose(expect_number(x.grad, "x.grad for out = x * x"), 3.0):
         raise Mismatch(
             "for out = x * x with x=3 you get x.grad = 3 instead of 6: x is both inputs, so its two "
-            "contributions must add up (use +=, not =)."
+            "contributions must add up."
         )
     expect_close(x.grad, 6.0, "x.grad for out = x * x with x=3, out.grad=1")
-
-    p, q = Value(4.0), Value(0.5)
-    p.grad = 10.0  # p already received 10 from another use
-    out = p * q
-    out.grad = 2.0
-    answer(p, q, out)
-    expect_close(p.grad, 11.0, "p.grad when p.grad was already 10 (out = p * q, q=0.5, out.grad=2)")
 
 
 def _mul_backward_assigns(a, b, out):  # = instead of +=: loses a share when a is b
@@ -170,7 +198,10 @@ register(
 
 
 def topo_sort(root):
-    """Every node root depends on, each once, parents before children; no recursion."""
+    """Every node root depends on, each once, parents before children.
+
+    An explicit stack instead of recursion.
+    """
     order = []
     visited = set()
     stack = [(root, False)]  # (node, are its parents already in order?)
@@ -186,10 +217,10 @@ def topo_sort(root):
     return order
 
 
-def _check_order(order: object, root: Value, case: str) -> None:
+def _check_order(order: object, root, case: str) -> None:
     if not isinstance(order, (list, tuple)):
         raise Mismatch(f"on {case}: expected a list of nodes, got {type(order).__name__}")
-    expected = {id(node): node for node in root.topological_order()}
+    expected = {id(node): node for node in graph_order(root)}
     position: dict[int, int] = {}
     for index, node in enumerate(order):
         if id(node) not in expected:
@@ -210,10 +241,10 @@ def _check_order(order: object, root: Value, case: str) -> None:
 
 def _check_topo_sort(answer) -> None:
     for case, build in _SMALL_GRAPHS:
-        root = build()
+        root = bare_copy(build())
         _check_order(answer(root), root, case)
     case, build = _DEEP_CASE
-    root = build()
+    root = bare_copy(build())
     try:
         order = answer(root)
     except Mismatch as error:
@@ -285,27 +316,76 @@ register(
 
 
 def backward(root):
-    """Fill in d(root)/d(node) as node.grad for every node: seed 1, then reverse topological order."""
+    """Fill in d(root)/d(node) as node.grad for every node (chapter 4's rule).
+
+    Interior nodes (those with parents) start again from 0; the root is seeded
+    with 1; leaves keep what they had and accumulate (+=), like the engine's
+    backward(). Then every node passes its grad on, in reverse topological
+    order.
+    """
     order = root.topological_order()
+    for node in order:
+        if node._prev:
+            node.grad = 0.0
     root.grad = 1.0
     for node in reversed(order):
         node._backward()
 
 
+class _BackwardNode(BareNode):
+    """A bare node with the two methods exercise 4.3 allows: topological_order and _backward."""
+
+    __slots__ = ()
+
+    def _backward(self) -> None:
+        """Chain rule at one node: each parent's grad += local_grad * self.grad."""
+        for parent, local_grad in zip(self._prev, self._local_grads, strict=True):
+            parent.grad += local_grad * self.grad
+
+    def topological_order(self) -> list[_BackwardNode]:
+        """Every node this one depends on, each after all of its parents."""
+        return graph_order(self)
+
+
 def _check_backward(answer) -> None:
     for case, build in [*_SMALL_GRAPHS, _DEEP_CASE]:
-        expected_root = build()
-        expected_root.backward()
-        expected = expected_root.topological_order()
-        root = build()
+        expected_root = bare_copy(build(), _BackwardNode)
+        backward(expected_root)
+        expected = [node.grad for node in graph_order(expected_root)]
+        root = bare_copy(build(), _BackwardNode)
         try:
             answer(root)
         except Mismatch as error:
             raise _recursion_hint(error, case) from None
         if root.grad == 0.0:
             raise Mismatch(f"on {case}: the root's grad is still 0; start with root.grad = 1 (dL/dL = 1)")
-        for node, reference in zip(root.topological_order(), expected):
-            expect_close(node.grad, reference.grad, f"{_name(node)}.grad on {case}")
+        nodes = graph_order(root)
+        for node, want in zip(nodes, expected, strict=True):
+            expect_close(node.grad, want, f"{_name(node)}.grad on {case}")
+        _check_second_call(answer, root, nodes, expected, case)
+
+
+def _check_second_call(answer, root, nodes, expected, case: str) -> None:
+    """The rule for a second call: interior grads start again, leaf grads accumulate."""
+    answer(root)
+    for node, want in zip(nodes, expected, strict=True):
+        got = expect_number(node.grad, f"{_name(node)}.grad after a second backward on {case}")
+        if node._prev and not math.isclose(got, want, rel_tol=1e-6, abs_tol=1e-9):
+            raise Mismatch(
+                f"on {case}, calling your backward a second time gave {_name(node)}.grad = "
+                f"{fmt(node.grad)} instead of {fmt(want)}: it added to the grad left by the first call.\n"
+                "Set the grads of the interior nodes (those with parents) to 0 before you seed the root."
+            )
+    for node, want in zip(nodes, expected, strict=True):
+        if not node._prev and want != 0.0 and math.isclose(node.grad, want, rel_tol=1e-6, abs_tol=1e-9):
+            raise Mismatch(
+                f"on {case}, calling your backward a second time left the leaf {_name(node)} at "
+                f"grad {fmt(want)} instead of adding to it ({fmt(2 * want)}).\n"
+                "Leaf grads accumulate (+=) across calls, so do not reset them: zero only the "
+                "interior nodes (resetting leaves between steps is zero_grad's job)."
+            )
+        if not node._prev:
+            expect_close(node.grad, 2 * want, f"{_name(node)}.grad after a second backward on {case}")
 
 
 def _backward_forward_order(root):
@@ -316,6 +396,22 @@ def _backward_forward_order(root):
 
 def _backward_unseeded(root):
     for node in reversed(root.topological_order()):
+        node._backward()
+
+
+def _backward_without_zeroing(root):  # a second call adds to the interior grads of the first
+    order = root.topological_order()
+    root.grad = 1.0
+    for node in reversed(order):
+        node._backward()
+
+
+def _backward_zeroing_everything(root):  # a second call wipes what the leaves accumulated
+    order = root.topological_order()
+    for node in order:
+        node.grad = 0.0
+    root.grad = 1.0
+    for node in reversed(order):
         node._backward()
 
 
@@ -337,11 +433,21 @@ register(
         checker=_check_backward,
         reference=backward,
         hints=[
-            "Three lines of work: get the order, seed the root's grad, call _backward on every node.",
-            "root.topological_order() lists parents before children; backward needs children first.",
-            "root.grad = 1.0, then `for node in reversed(order): node._backward()`.",
+            "Four steps: get the order, set the grad of every interior node (one with parents) to 0, "
+            "seed the root's grad, call _backward on every node.",
+            "root.topological_order() lists parents before children; backward needs children first. "
+            "Leave the leaves' grads alone: they add up across calls.",
+            "`for node in order: if node._prev: node.grad = 0.0`, then root.grad = 1.0, then "
+            "`for node in reversed(order): node._backward()`.",
         ],
-        wrong_answers=[_backward_forward_order, _backward_unseeded, _backward_naive_recursion],
+        wrong_answers=[
+            _backward_forward_order,
+            _backward_unseeded,
+            _backward_naive_recursion,
+            _backward_without_zeroing,
+            _backward_zeroing_everything,
+            lambda root: root.backward(),  # the method this exercise writes
+        ],
     )
 )
 
@@ -349,41 +455,48 @@ register(
 
 
 def chain_rule_step(node):
-    """Pass node.grad to each parent: parent.grad += (local derivative) * node.grad."""
+    """Pass node.grad to each parent.
+
+    parent.grad += (local derivative) * node.grad
+    """
     for parent, local_grad in zip(node._prev, node._local_grads):
         parent.grad += local_grad * node.grad
 
 
 def _check_chain_rule_step(answer) -> None:
-    x, y = Value(3.0, label="x"), Value(-2.0, label="y")
-    product = x * y
+    product = bare_copy(Value(3.0, label="x") * Value(-2.0, label="y"))
+    x, y = product._prev
     product.grad = 2.0
     answer(product)
     expect_close(x.grad, -4.0, "x.grad for node = x * y with x=3, y=-2, node.grad=2")
     expect_close(y.grad, 6.0, "y.grad for node = x * y with x=3, y=-2, node.grad=2")
 
-    a = Value(5.0, label="a")
-    doubled = a + a
+    weights = [Value(0.5, label="w1"), Value(-1.0, label="w2")]
+    inputs = [Value(2.0, label="x1"), Value(4.0, label="x2")]
+    neuron = bare_copy(weighted_sum(weights, inputs, Value(0.25, label="b")))
+    nodes = _labelled(neuron)
+    nodes["b"].grad = 1.0  # already received 1 from another use
+    neuron.grad = -2.0
+    answer(neuron)
+    case = "b.grad for node = w1*x1 + w2*x2 + b, node.grad=-2, when b.grad was already 1"
+    if math.isclose(expect_number(nodes["b"].grad, case), -2.0):
+        raise Mismatch(f"{case}: expected -1.0, got -2.0: add b's share to b.grad (+=), do not replace it")
+    for label, expected in [("b", -1.0), ("w1", -4.0), ("x1", -1.0), ("w2", -8.0), ("x2", 2.0)]:
+        expect_close(nodes[label].grad, expected, f"{label}.grad for node = w1*x1 + w2*x2 + b, node.grad=-2")
+
+    a = BareNode(5.0, label="a")
+    doubled = BareNode(10.0, (a, a), (1.0, 1.0), "+")  # node = a + a: the same parent twice
     doubled.grad = 1.5
     answer(doubled)
-    if math.isclose(a.grad, 1.5):
+    if math.isclose(expect_number(a.grad, "a.grad for node = a + a"), 1.5):
         raise Mismatch(
-            "for node = a + a you get a.grad = 1.5 instead of 3: a is both parents, so both "
-            "contributions must add up (use +=, not =)."
+            "for node = a + a you get a.grad = 1.5 instead of 3: a is in node._prev twice, and each "
+            "time it gets a share, but your step passed only one. Did you use set(node._prev) or a "
+            "dict keyed by parent? Go through node._prev as it is, repeats included."
         )
     expect_close(a.grad, 3.0, "a.grad for node = a + a with node.grad=1.5")
 
-    weights = [Value(0.5, label="w1"), Value(-1.0, label="w2")]
-    inputs = [Value(2.0, label="x1"), Value(4.0, label="x2")]
-    bias = Value(0.25, label="b")
-    bias.grad = 1.0  # already received 1 from another use
-    neuron = weighted_sum(weights, inputs, bias)
-    neuron.grad = -2.0
-    answer(neuron)
-    for value, expected in [(bias, -1.0), (weights[0], -4.0), (inputs[0], -1.0), (weights[1], -8.0)]:
-        expect_close(value.grad, expected, f"{value.label}.grad for node = w1*x1 + w2*x2 + b, node.grad=-2")
-
-    leaf = Value(7.0)
+    leaf = BareNode(7.0)
     answer(leaf)
     expect_close(leaf.grad, 0.0, "a leaf (no parents) keeps grad 0")
 
@@ -396,6 +509,12 @@ def _step_assigns(node):  # = instead of +=
 def _step_unchained(node):  # forgets node.grad
     for parent, local_grad in zip(node._prev, node._local_grads):
         parent.grad += local_grad
+
+
+def _step_set_of_parents(node):  # a set keeps a repeated parent once
+    local = dict(zip(node._prev, node._local_grads))
+    for parent in set(node._prev):
+        parent.grad += local[parent] * node.grad
 
 
 def _step_times_data(node):  # multiplies by the node's value instead of its grad
@@ -414,6 +533,12 @@ register(
             "zip(node._prev, node._local_grads) walks through both together.",
             "Each parent gets local_grad * node.grad added to its grad (+=: a parent can appear twice).",
         ],
-        wrong_answers=[_step_assigns, _step_unchained, _step_times_data],
+        wrong_answers=[
+            _step_assigns,
+            _step_unchained,
+            _step_times_data,
+            _step_set_of_parents,
+            lambda node: node._backward(),  # the method this exercise writes
+        ],
     )
 )

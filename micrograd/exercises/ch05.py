@@ -6,22 +6,21 @@ import math
 from typing import Any
 
 from micrograd.engine import Value
-from micrograd.exercises.core import Exercise, Mismatch, expect_close, register
+from micrograd.exercises.core import Exercise, Mismatch, _short, expect_close, expect_sequence, register
 
 # ---- 5.1 tanh: forward value and local derivative ----------------------------
 
 
 def tanh_with_local(x: float) -> tuple[float, float]:
-    """tanh's output and its local derivative: (t, 1 - t**2) where t = tanh(x)."""
+    """tanh's output and local derivative: (t, 1 - t**2) where t = tanh(x)."""
     t = math.tanh(x)
     return t, 1.0 - t * t
 
 
 def _expect_pair(got: Any, case: str) -> tuple[Any, Any]:
-    """The learner's answer must be a pair (tuple or list of two items)."""
-    if not isinstance(got, (tuple, list)) or len(got) != 2:
-        raise Mismatch(f"{case}: expected a pair (value, local derivative), got {type(got).__name__} {got!r}")
-    return got[0], got[1]
+    """The learner's answer must be a pair of numbers (tuple, list or 1-D array)."""
+    first, second = expect_sequence(got, case, length=2, what="numbers (a pair)")
+    return first, second
 
 
 def _check_tanh(answer) -> None:
@@ -118,7 +117,10 @@ register(
 
 
 def division_local_grads(a: float, b: float) -> tuple[float, float]:
-    """The local derivatives of out = a / b: (d(out)/da, d(out)/db) = (1/b, -a/b**2)."""
+    """The local derivatives of out = a / b.
+
+    (d(out)/da, d(out)/db) = (1/b, -a/b**2)
+    """
     return 1.0 / b, -a / b**2
 
 
@@ -154,7 +156,10 @@ register(
 
 
 def softplus(v: Value) -> Value:
-    """softplus(v) = ln(1 + e**v), built from exp, + and log; its derivative is sigmoid(v)."""
+    """softplus(v) = ln(1 + e**v), built from exp, + and log.
+
+    Its derivative is sigmoid(v).
+    """
     return (1 + v.exp()).log()
 
 
@@ -164,9 +169,8 @@ def _check_softplus(answer) -> None:
         v = Value(x)
         out = answer(v)
         if not (hasattr(out, "data") and hasattr(out, "backward")):
-            raise Mismatch(
-                f"{case}: expected a Value (so backward can run), got {type(out).__name__} {out!r}"
-            )
+            got = f"{type(out).__name__} {_short(out)}"
+            raise Mismatch(f"{case}: expected a Value (so backward can run), got {got}")
         expect_close(out.data, math.log1p(math.exp(x)), f"{case}, the value", rel=1e-9, abs_tol=1e-12)
         out.backward()
         if v.grad == 0.0:

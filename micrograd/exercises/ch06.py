@@ -7,13 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 from micrograd.engine import Value
-from micrograd.exercises.core import Exercise, Mismatch, expect_close, register
+from micrograd.exercises.core import Exercise, Mismatch, _short, expect_close, register
 
 # ---- 6.1 relative error --------------------------------------------------------
 
 
 def relative_error(a: float, b: float, floor: float = 1e-2) -> float:
-    """|a - b| / max(|a| + |b|, floor): 0 when a == b, 1 when they have opposite signs.
+    """|a - b| / max(|a| + |b|, floor).
+
+    0 when a == b, 1 when they have opposite signs.
 
     The floor keeps two tiny numbers (or two zeros) from dividing by almost
     nothing: below it, the error is the plain difference scaled by 1/floor.
@@ -83,14 +85,22 @@ def numerical_grad(f: Callable[..., Value], inputs: list[float], h: float = 1e-6
     return grads
 
 
-def directional_derivative(f, inputs: list[float], direction: list[float], h: float = 1e-6) -> float:
-    """The slope of f along `direction` d, by a central difference: (f(x + h d) - f(x - h d)) / (2h).
+def directional_derivative(
+    f,
+    inputs: list[float],
+    direction: list[float],
+    h: float = 1e-6,
+) -> float:
+    """The slope of f along `direction` d, by a central difference.
 
-    By the chain rule it equals sum_i (df/dx_i) * d_i, the dot product of the gradient and d.
+    (f(x + h d) - f(x - h d)) / (2h). By the chain rule it equals
+    sum_i (df/dx_i) * d_i, the dot product of the gradient and d.
     """
     up = [x + h * d for x, d in zip(inputs, direction)]
     down = [x - h * d for x, d in zip(inputs, direction)]
-    return (f(*[Value(x) for x in up]).data - f(*[Value(x) for x in down]).data) / (2 * h)
+    f_up = f(*[Value(x) for x in up]).data
+    f_down = f(*[Value(x) for x in down]).data
+    return (f_up - f_down) / (2 * h)
 
 
 _DIRECTION_CASES = [
@@ -102,7 +112,7 @@ _DIRECTION_CASES = [
         1e-3,
         "f(a, b) = a*b + tanh(a), d = [0.6, -0.8]",
     ),
-    (lambda a, b: a * b, [3.0, -2.0], [3.0, 4.0], 0.1, "f(a, b) = a*b at [3, -2], d = [3, 4], h = 0.1"),
+    (lambda a, b: a * b, [3.0, -2.0], [3.0, 4.0], 0.1, "f(a, b) = a*b at [3, -2], d = [3, 4]"),
     (
         lambda a, b, c: (a * b - c).sigmoid() * c,
         [1.5, -0.5, 2.0],
@@ -160,9 +170,13 @@ register(
 
 
 def find_wrong_rule(ops: dict) -> str | None:
-    """The name of the operation whose backward() disagrees with central differences, or None."""
+    """The operation whose backward() disagrees with central differences.
+
+    None when every rule agrees.
+    """
     for name, op in ops.items():
-        for x in (-1.3, -0.4, 0.7, 1.6):  # several points, none at 0 where some wrong rules look right
+        # several points, none at 0 where some wrong rules look right
+        for x in (-1.3, -0.4, 0.7, 1.6):
             v = Value(x)
             op(v).backward()
             (numerical,) = numerical_grad(op, [x])
@@ -236,9 +250,36 @@ def _check_find_wrong_rule(answer: Any) -> None:
     for ops, expected in _SUSPECT_SETS:
         got = answer(dict(ops))
         names = ", ".join(ops)
-        if got != expected:
-            why = "every rule is right" if expected is None else f"the rule of {expected!r} is wrong"
-            raise Mismatch(f"for the operations [{names}] expected {expected!r} ({why}), got {got!r}")
+        if got is not None and not isinstance(got, str):
+            raise Mismatch(
+                f"for the operations [{names}]: expected a name (a str) or None, "
+                f"got {type(got).__name__} {_short(got)}"
+            )
+        if got == expected:
+            continue
+        if got in ops:  # a right rule was called wrong: the numerical side is too inaccurate
+            raise Mismatch(
+                f"for the operations [{names}] your function says {got!r} is wrong, but its rule is "
+                "right.\nIf your test compares with a numerical gradient, that gradient is too "
+                "inaccurate for it: a forward difference is off by about h, the central difference "
+                "(numerical_grad) only by about h**2."
+            )
+        case = f"for the operations [{names}]"
+        if got is None:
+            raise Mismatch(f"{case} expected {expected!r} (its rule is wrong), got None")
+        raise Mismatch(f"{case} expected {expected!r}, got {got!r}, which is not one of them")
+
+
+def _forward_difference_check(ops):  # a forward difference is too inaccurate for a 1e-6 test
+    for name, op in ops.items():
+        for x in (-1.3, -0.4, 0.7, 1.6):
+            v = Value(x)
+            op(v).backward()
+            h = 1e-6
+            numerical = (op(Value(x + h)).data - op(Value(x)).data) / h
+            if relative_error(v.grad, numerical) > 1e-6:
+                return name
+    return None
 
 
 def _only_at_zero(ops):
@@ -278,6 +319,7 @@ register(
             _only_at_zero,  # misses rules that are only wrong away from 0
             _absolute_and_loose,  # misses a small error
             lambda ops: None,  # trusts everything
+            _forward_difference_check,  # blames a right rule
         ],
     )
 )

@@ -2,10 +2,17 @@
 
 Everything is read from ``_toc.yml`` and ``_config.yml``, so the tests follow the book as
 chapters are added: a new ``file:`` entry in the table of contents is a new page to test.
+
+Testing a partial build (a few chapters, built with their own table of contents into their own
+folder, see the brief's "Build only your pages"): point the tests at it with two environment
+variables, e.g.
+``BOOK_TOC=/tmp/toc_03.yml BOOK_BUILD=/tmp/book_03/_build pytest tests/browser``
+(``BOOK_BUILD`` holds ``html/`` and ``jupyter_execute/``; defaults: ``_toc.yml``, ``_build``).
 """
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -13,8 +20,10 @@ from pathlib import Path
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-HTML = ROOT / "_build" / "html"
-FAILURES = ROOT / "_build" / "browser-failures"
+BUILD = Path(os.environ.get("BOOK_BUILD") or ROOT / "_build")
+HTML = BUILD / "html"
+FAILURES = BUILD / "browser-failures"
+TOC = Path(os.environ.get("BOOK_TOC") or ROOT / "_toc.yml")
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,7 @@ def _source(docname: str) -> Path:
 @cache
 def pages() -> tuple[Page, ...]:
     """The book's pages in reading order: the root, then the toc's files."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    toc = yaml.safe_load(TOC.read_text(encoding="utf-8"))
     docnames = [str(toc["root"]).removesuffix(".md").removesuffix(".ipynb")]
     docnames += [name.removesuffix(".md").removesuffix(".ipynb") for name in _toc_entries(toc)]
     return tuple(Page(name, _source(name)) for name in docnames)

@@ -133,8 +133,8 @@ class Tab:
 
 
 @pytest.fixture(scope="session")
-def tab(site: str) -> Iterator[Tab]:
-    """One Chromium, one context, one page for the whole session."""
+def browser() -> Iterator[object]:
+    """One Chromium for the whole session (tests of a single page, built in the test, use it directly)."""
     executable = chromium_path()
     if executable is None:
         _unavailable("Chromium was not found (looked at $CHROMIUM, /usr/bin/chromium, PATH)")
@@ -144,33 +144,39 @@ def tab(site: str) -> Iterator[Tab]:
         _unavailable("the Python package playwright is not installed (pip install -r requirements.txt)")
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
+        chromium = playwright.chromium.launch(
             executable_path=executable, args=[*CHROMIUM_ARGS, BLOCK_OTHER_HOSTS], headless=True
         )
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-        context.set_default_timeout(15_000)
-        page = context.new_page()
-        current = Tab(page, site)
+        yield chromium
+        chromium.close()
 
-        def response(resp) -> None:
-            if current.is_local(resp.url) and resp.status >= 400 and not current.is_favicon_probe(resp.url):
-                current.missing.append((resp.url, f"HTTP {resp.status}"))
 
-        def failed(request) -> None:
-            if request.failure == "net::ERR_ABORTED":
-                return  # the page was left (a click) before this load finished: not a missing file
-            if current.is_local(request.url):
-                current.missing.append((request.url, request.failure))
-            elif not request.url.startswith(("data:", "blob:")):
-                current.blocked.append(request.url)
+@pytest.fixture(scope="session")
+def tab(site: str, browser) -> Iterator[Tab]:
+    """One context, one page for the whole session."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    current = Tab(page, site)
 
-        page.on("console", lambda message: current.console.append(message))
-        page.on("pageerror", lambda error: current.page_errors.append(error))
-        page.on("response", response)
-        page.on("requestfailed", failed)
-        yield current
-        context.close()
-        browser.close()
+    def response(resp) -> None:
+        if current.is_local(resp.url) and resp.status >= 400 and not current.is_favicon_probe(resp.url):
+            current.missing.append((resp.url, f"HTTP {resp.status}"))
+
+    def failed(request) -> None:
+        if request.failure == "net::ERR_ABORTED":
+            return  # the page was left (a click) before this load finished: not a missing file
+        if current.is_local(request.url):
+            current.missing.append((request.url, request.failure))
+        elif not request.url.startswith(("data:", "blob:")):
+            current.blocked.append(request.url)
+
+    page.on("console", lambda message: current.console.append(message))
+    page.on("pageerror", lambda error: current.page_errors.append(error))
+    page.on("response", response)
+    page.on("requestfailed", failed)
+    yield current
+    context.close()
 
 
 @pytest.fixture(scope="module", params=pages(), ids=str)

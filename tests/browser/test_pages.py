@@ -18,7 +18,7 @@ import nbformat
 import pytest
 from myst_nb.core.render import get_mime_priority
 
-from tests.browser.book import HTML, ROOT, config, launch_links, repository
+from tests.browser.book import BUILD, HTML, config, launch_links, repository
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -27,7 +27,7 @@ CHECK_LINE = re.compile(r"(⏳|✅|❌) Exercise (\d+)\.(\d+)")
 
 def _executed_notebook(visit):
     """The notebook as the build executed it (falls back to the committed one)."""
-    executed = ROOT / "_build" / "jupyter_execute" / f"{visit.book_page.docname}.ipynb"
+    executed = BUILD / "jupyter_execute" / f"{visit.book_page.docname}.ipynb"
     return nbformat.read(executed if executed.exists() else visit.book_page.source, as_version=4)
 
 

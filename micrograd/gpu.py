@@ -1,0 +1,960 @@
+"""How a GPU would run this: CUDA kernels in Numba's CUDA simulator, and a harness that checks them.
+
+Importing this module switches Numba's CUDA target to its **simulator**
+(``NUMBA_ENABLE_CUDASIM=1``), which runs every GPU thread as a Python thread on
+the CPU: no GPU, driver or CUDA toolkit is needed, and kernels are slow (keep
+sizes small). Import ``cuda`` from here, so the switch happens first::
+
+    from micrograd.gpu import cuda
+
+    @cuda.jit
+    def add_ten(a, out):
+        i = cuda.grid(1)             # blockIdx.x * blockDim.x + threadIdx.x
+        if i < a.size:               # the guard: the last block may have spare threads
+            out[i] = a[i] + 10
+
+    add_ten[4, 32](a, out)           # 4 blocks of 32 threads
+
+:func:`launch` runs a kernel with *instrumented* arrays and returns a
+:class:`Trace` of what every thread did: out-of-bounds accesses, reads of
+shared memory nobody wrote, two threads touching one element between the
+same two barriers (a race), threads that passed different numbers of
+``syncthreads()``. :func:`check_launch` turns the first problem, or the first
+element that differs from NumPy, into a clear message.
+
+The module also holds the chapter's reference kernels (``map_add_ten``,
+``zip_add``, ``outer_add``, ``block_sum``, ``matmul_naive``,
+``matmul_tiled``) and its drawings and measurements.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import operator
+import os
+import re
+import sys
+import threading
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+_SIM_VAR = "NUMBA_ENABLE_CUDASIM"
+
+
+def _simulated_cuda() -> Any:
+    """``numba.cuda`` in simulator mode, or a clear error if it was imported in GPU mode first."""
+    if "numba.cuda" not in sys.modules:
+        os.environ[_SIM_VAR] = "1"
+    from numba import cuda
+
+    try:
+        from numba.cuda.core import config  # numba-cuda
+    except ImportError:  # pragma: no cover - Numba's older built-in CUDA target
+        from numba.core import config
+    if not config.ENABLE_CUDASIM:
+        raise ImportError(
+            "numba.cuda was imported before micrograd.gpu, without NUMBA_ENABLE_CUDASIM=1, so it "
+            "expects a real GPU. Restart the kernel and import micrograd.gpu first (or set the "
+            "environment variable NUMBA_ENABLE_CUDASIM=1 before starting Python)."
+        )
+    return cuda
+
+
+cuda = _simulated_cuda()
+
+from numba.cuda.simulator import kernel as _sim_kernel  # noqa: E402  (after the switch above)
+from numba.cuda.simulator import kernelapi as _sim_api  # noqa: E402
+
+__all__ = [
+    "Trace",
+    "block_sum",
+    "check_launch",
+    "cuda",
+    "explain_simulator_error",
+    "launch",
+    "map_add_ten",
+    "matmul_naive",
+    "matmul_tiled",
+    "outer_add",
+    "zip_add",
+]
+
+# ---- the chapter's reference kernels -------------------------------------------------------------
+
+TPB = 8  # threads per block of the reduction (a power of two)
+TILE = 4  # the tiled matmul's tile: TILE x TILE threads per block
+
+
+@cuda.jit
+def map_add_ten(a, out):
+    """out[i] = a[i] + 10, one thread per element (the launch has exactly a.size threads)."""
+    i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
+    out[i] = a[i] + 10
+
+
+@cuda.jit
+def zip_add(a, b, out):
+    """out[i] = a[i] + b[i] for any size: threads past the end do nothing (the guard)."""
+    i = cuda.grid(1)
+    if i < out.size:
+        out[i] = a[i] + b[i]
+
+
+@cuda.jit
+def outer_add(a, b, out):
+    """out[i, j] = a[i] + b[j]: a column plus a row, broadcast; x runs along columns j, y along rows i."""
+    j, i = cuda.grid(2)
+    if i < out.shape[0] and j < out.shape[1]:
+        out[i, j] = a[i] + b[j]
+
+
+@cuda.jit
+def block_sum(a, out):
+    """out[b] = the sum of block b's TPB elements of a (a tree reduction in shared memory).
+
+    Each thread loads one element (0.0 past the end), then at every step the
+    first half of the threads adds the second half onto itself: TPB -> TPB/2
+    -> ... -> 1 partial sums, with a barrier between steps so that nobody reads
+    a partial sum before it is written.
+    """
+    cache = cuda.shared.array(TPB, np.float64)
+    t = cuda.threadIdx.x
+    i = cuda.grid(1)
+    if i < a.size:
+        cache[t] = a[i]
+    else:
+        cache[t] = 0.0
+    cuda.syncthreads()
+    stride = TPB // 2
+    while stride > 0:
+        if t < stride:
+            cache[t] += cache[t + stride]
+        cuda.syncthreads()
+        stride //= 2
+    if t == 0:
+        out[cuda.blockIdx.x] = cache[0]
+
+
+@cuda.jit
+def matmul_naive(a, b, out):
+    """out[i, j] = sum over k of a[i, k] * b[k, j]; one thread per output element."""
+    j, i = cuda.grid(2)
+    if i < out.shape[0] and j < out.shape[1]:
+        acc = 0.0
+        for k in range(a.shape[1]):
+            acc += a[i, k] * b[k, j]
+        out[i, j] = acc
+
+
+@cuda.jit
+def matmul_tiled(a, b, out):
+    """The same product, TILE x TILE blocks: each tile of a and b is read from global memory once per block.
+
+    Per tile: every thread loads one element of each tile into shared memory
+    (0.0 outside the matrices), a barrier, TILE multiply-adds from shared
+    memory, and a second barrier before the next tile overwrites it.
+    """
+    sa = cuda.shared.array((TILE, TILE), np.float64)
+    sb = cuda.shared.array((TILE, TILE), np.float64)
+    tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
+    j, i = cuda.grid(2)
+    n, inner, m = a.shape[0], a.shape[1], b.shape[1]
+    acc = 0.0
+    for start in range(0, inner, TILE):
+        sa[ty, tx] = a[i, start + tx] if i < n and start + tx < inner else 0.0
+        sb[ty, tx] = b[start + ty, j] if start + ty < inner and j < m else 0.0
+        cuda.syncthreads()
+        for k in range(TILE):
+            acc += sa[ty, k] * sb[k, tx]
+        cuda.syncthreads()
+    if i < n and j < m:
+        out[i, j] = acc
+
+
+# ---- instrumented arrays -------------------------------------------------------------------------
+
+
+def _here() -> tuple[tuple[int, ...], tuple[int, ...], int]:
+    """(block index, thread index, barrier phase) of the simulated thread running now."""
+    thread = threading.current_thread()
+    block = tuple(getattr(thread, "blockIdx", (0, 0, 0)))
+    tid = tuple(getattr(thread, "threadIdx", (0, 0, 0)))
+    return block, tid, getattr(thread, "_micrograd_phase", 0)
+
+
+@dataclass(frozen=True)
+class Access:
+    """One read ("r"), write ("w") or atomic ("a") access to an element by one thread."""
+
+    kind: str
+    block: tuple[int, ...]
+    thread: tuple[int, ...]
+    phase: int
+    wrote_before: bool = False  # a read: had this thread already written the element?
+
+
+class TrackedArray:
+    """A NumPy array seen through a kernel: every element access is checked and recorded.
+
+    Reads and writes take one element at a time (``a[i]``, ``a[i, j]``); an
+    index outside the array (negative ones included: on a GPU they are out of
+    bounds too) is recorded as a problem and reads 0 instead of crashing.
+    """
+
+    def __init__(self, data: np.ndarray, name: str, shared: bool, trace: Trace) -> None:
+        self._array = data
+        self.name = name
+        self.shared = shared
+        self.trace = trace
+        self.shape = data.shape
+        self.size = data.size
+        self.ndim = data.ndim
+        self.dtype = data.dtype
+        self.accesses: dict[tuple[int, ...], list[Access]] = {}
+
+    def __len__(self) -> int:
+        return self.shape[0]
+
+    def __repr__(self) -> str:
+        return f"TrackedArray({self.name}, shape={self.shape})"
+
+    def _index(self, index: Any, verb: str) -> tuple[int, ...] | None:
+        if isinstance(index, slice) or (
+            isinstance(index, tuple) and any(isinstance(k, slice) for k in index)
+        ):
+            raise TypeError(
+                f"{self.name}[...] with a slice: in a kernel each thread reads and writes single "
+                f"elements, like {self.name}[i]" + (", j]" if self.ndim == 2 else "]")
+            )
+        parts = index if isinstance(index, tuple) else (index,)
+        try:
+            parts = tuple(operator.index(k) for k in parts)
+        except TypeError:
+            raise TypeError(
+                f"{self.name}[{index!r}]: an index must be a whole number, got {type(index).__name__}"
+            ) from None
+        if len(parts) != self.ndim:
+            raise IndexError(f"{self.name} has {self.ndim} dimension(s), indexed with {len(parts)}")
+        if all(0 <= k < size for k, size in zip(parts, self.shape, strict=True)):
+            return parts
+        self.trace._out_of_bounds(self, parts, verb)
+        return None
+
+    def _record(self, index: tuple[int, ...], kind: str) -> None:
+        block, tid, phase = _here()
+        seen = self.accesses.setdefault(index, [])
+        wrote = kind == "r" and any(a.kind != "r" and a.thread == tid and a.block == block for a in seen)
+        seen.append(Access(kind, block, tid, phase, wrote))
+
+    def __getitem__(self, index: Any) -> Any:
+        where = self._index(index, "read")
+        if where is None:
+            return self.dtype.type(0)
+        self._record(where, "r")
+        return self._array[where]
+
+    def __setitem__(self, index: Any, value: Any) -> None:
+        where = self._index(index, "wrote")
+        if where is None:
+            return
+        self._record(where, "w")
+        self._array[where] = value
+
+    def written(self, index: tuple[int, ...]) -> bool:
+        return any(a.kind != "r" for a in self.accesses.get(index, ()))
+
+
+def _who(block: tuple[int, ...], thread: tuple[int, ...], dims: int) -> str:
+    """'thread (block 3, thread 21)' for a 1-D launch, 'thread (block (1, 0), thread (2, 3))' in 2-D."""
+    if dims == 1:
+        return f"thread (block {block[0]}, thread {thread[0]})"
+    return f"thread (block {block[:dims]}, thread {thread[:dims]})"
+
+
+def _at(index: tuple[int, ...]) -> str:
+    return ", ".join(str(k) for k in index)
+
+
+@dataclass
+class Trace:
+    """What one instrumented launch did: every problem found, in a run-independent order."""
+
+    dims: int
+    blocks: tuple[int, ...]
+    threads: tuple[int, ...]
+    arrays: list[TrackedArray] = field(default_factory=list)
+    shared: dict[tuple, TrackedArray] = field(default_factory=dict)
+    out_of_bounds: list[tuple] = field(default_factory=list)
+    phases: dict[tuple, int] = field(default_factory=dict)
+    used_barrier: bool = False
+
+    def traffic(self) -> dict[str, tuple[int, int]]:
+        """(reads, writes) of every global array, counted element by element over all threads."""
+        counts = {}
+        for array in self.arrays:
+            kinds = [a.kind for seen in array.accesses.values() for a in seen]
+            counts[array.name] = (kinds.count("r"), len(kinds) - kinds.count("r"))
+        return counts
+
+    def _out_of_bounds(self, array: TrackedArray, index: tuple[int, ...], verb: str) -> None:
+        block, tid, _phase = _here()
+        self.out_of_bounds.append((block, tid, verb, array.name, index, array.shape))
+
+    # -- the problems, each a message or None; the first in a fixed order wins --
+
+    def problems(self) -> list[str]:
+        """Every kind of problem found, one message each (the first instance of each kind)."""
+        found = [self._bounds_problem(), self._barrier_problem(), self._race_problem()]
+        found.append(self._uninitialised_problem())
+        return [p for p in found if p]
+
+    def _bounds_problem(self) -> str | None:
+        if not self.out_of_bounds:
+            return None
+        block, tid, verb, name, index, shape = min(self.out_of_bounds, key=lambda e: (e[0][::-1], e[1][::-1]))
+        size = f"size {shape[0]}" if len(shape) == 1 else f"shape {shape}"
+        guard = "if i < n" if self.dims == 1 else "if i < rows and j < cols"
+        count = len({(e[0], e[1]) for e in self.out_of_bounds})
+        more = f" ({count} threads went out of bounds)" if count > 1 else ""
+        shown = index[0] if len(index) == 1 else index
+        return (
+            f"{_who(block, tid, self.dims)} {verb} index {shown} of {name}, an array of {size}"
+            f"{more}: either the launch has more threads than elements and the kernel needs a "
+            f"guard `{guard}` around its accesses, or the index is computed wrongly"
+        )
+
+    def _barrier_problem(self) -> str | None:
+        if not self.used_barrier:
+            return None
+        for block in _points(self.blocks):
+            counts = {t: self.phases.get((block, t), 0) for t in _points(self.threads)}
+            if len(set(counts.values())) > 1:
+                low = min(counts, key=lambda t: (counts[t], t[::-1]))
+                high = max(counts, key=lambda t: (counts[t], [-k for k in t[::-1]]))
+                where = f"block {_pt(block, self.dims)}"
+                return (
+                    f"in {where}, thread {_pt(low, self.dims)} passed {counts[low]} cuda.syncthreads() "
+                    f"and thread {_pt(high, self.dims)} passed {counts[high]}: every thread of a block "
+                    "must reach the same barriers (no syncthreads() inside an `if` that only some "
+                    "threads take, no early `return` before one)"
+                )
+        return None
+
+    def _all_arrays(self) -> list[TrackedArray]:
+        return self.arrays + [
+            self.shared[key] for key in sorted(self.shared, key=lambda k: (k[1][::-1], k[0]))
+        ]
+
+    def _race_problem(self) -> str | None:
+        for array in self._all_arrays():
+            for index in sorted(array.accesses):
+                conflict = _first_conflict(array.accesses[index], array.shared)
+                if conflict is None:
+                    continue
+                first, second = conflict
+                what = {
+                    ("w", "w"): "both wrote",
+                    ("r", "w"): "read and wrote",
+                    ("w", "r"): "wrote and read",
+                }[(first.kind if first.kind != "a" else "w", second.kind if second.kind != "a" else "w")]
+                a = _who(first.block, first.thread, self.dims)[7:]
+                b = _who(second.block, second.thread, self.dims)[7:]
+                place = (
+                    f"shared memory {array.name}[{_at(index)}]"
+                    if array.shared
+                    else f"{array.name}[{_at(index)}]"
+                )
+                if array.shared:
+                    fix = (
+                        "with no cuda.syncthreads() between them, so on a GPU the result depends on "
+                        "which thread runs first: put a barrier between the write and the read"
+                    )
+                elif first.block != second.block:
+                    fix = (
+                        "and threads of different blocks are never ordered: give each thread its own "
+                        "elements (use the global index, e.g. cuda.grid(1))"
+                    )
+                else:
+                    fix = "with no cuda.syncthreads() between them: give each thread its own elements"
+                return f"a race: threads {a} and {b} {what} {place}, {fix}"
+        return None
+
+    def _uninitialised_problem(self) -> str | None:
+        for array in self._all_arrays():
+            if not array.shared:
+                continue
+            for index in sorted(array.accesses):
+                seen = array.accesses[index]
+                for read in sorted(
+                    (a for a in seen if a.kind == "r"), key=lambda a: (a.phase, a.thread[::-1])
+                ):
+                    earlier = any(a.kind != "r" and a.phase < read.phase for a in seen)
+                    if not (read.wrote_before or earlier):
+                        who = _who(read.block, read.thread, self.dims)
+                        return (
+                            f"{who} read shared memory {array.name}[{_at(index)}] before any thread "
+                            "wrote it: shared memory starts with garbage, so every element a thread "
+                            "reads must be written first (with a barrier in between), e.g. 0.0 for "
+                            "threads past the end of the input"
+                        )
+        return None
+
+
+def _points(dims: tuple[int, ...]) -> list[tuple[int, ...]]:
+    """Every (x, y, z) index of a launch dimension, padded to 3 numbers like the simulator's."""
+    padded = tuple(dims) + (1,) * (3 - len(dims))
+    return [tuple(p) for p in itertools.product(*(range(d) for d in padded))]
+
+
+def _pt(point: tuple[int, ...], dims: int) -> str:
+    return str(point[0]) if dims == 1 else str(point[:dims])
+
+
+def _first_conflict(accesses: list[Access], shared: bool) -> tuple[Access, Access] | None:
+    """The first pair of accesses by two threads to one element, one a write, that nothing orders.
+
+    Within a block a barrier orders everything before it against everything
+    after it (different phases); threads of different blocks are never ordered.
+    Atomic operations do not conflict with each other. The answer does not
+    depend on the order the simulator happened to run the threads in.
+    """
+    if all(a.kind == "r" for a in accesses):
+        return None
+    ordered = sorted(accesses, key=lambda a: (a.phase, a.block[::-1], a.thread[::-1], a.kind))
+    for x, y in itertools.combinations(ordered, 2):
+        if (x.block, x.thread) == (y.block, y.thread):
+            continue
+        if x.kind == "r" and y.kind == "r":
+            continue
+        if x.kind == "a" and y.kind == "a":
+            continue
+        if x.block == y.block and x.phase != y.phase:
+            continue
+        return x, y
+    return None
+
+
+# ---- running a kernel with instrumented arrays ---------------------------------------------------
+
+_LOCK = threading.Lock()
+_ACTIVE: list[Trace] = []
+
+
+def _kernel_function(kernel: Any) -> Callable:
+    """The Python function of a kernel: a ``@cuda.jit`` kernel, or a plain function."""
+    function = inspect.unwrap(kernel) if callable(kernel) else kernel
+    function = getattr(function, "py_func", function)
+    if not inspect.isfunction(function):
+        raise TypeError(
+            f"expected a kernel (a function, with or without @cuda.jit), got {type(kernel).__name__}"
+        )
+    return function
+
+
+@contextmanager
+def _instrumented(trace: Trace):
+    """Patch the simulator for one launch: count barriers, track shared memory and atomics."""
+    original_sync = _sim_kernel.BlockThread.syncthreads
+    original_run = _sim_kernel.BlockThread.run
+    original_shared = _sim_api.FakeCUDAShared.array
+    atomic_names = [n for n in vars(_sim_api.FakeCUDAAtomic) if not n.startswith("_")]
+    original_atomics = {n: getattr(_sim_api.FakeCUDAAtomic, n) for n in atomic_names}
+
+    def syncthreads(thread: Any) -> None:
+        original_sync(thread)
+        thread._micrograd_phase = getattr(thread, "_micrograd_phase", 0) + 1
+        trace.used_barrier = True
+        trace.phases[(tuple(thread.blockIdx), tuple(thread.threadIdx))] = thread._micrograd_phase
+
+    def shared_array(module: Any, shape: Any, dtype: Any, alignment: Any = None) -> Any:
+        if shape == 0:  # dynamic shared memory: not instrumented
+            return original_shared(module, shape, dtype, alignment)
+        from numba.cuda.np import numpy_support
+
+        if not isinstance(dtype, np.dtype) and not isinstance(dtype, type):
+            dtype = numpy_support.as_dtype(dtype)
+        caller = tuple(traceback.extract_stack(sys._getframe())[-2][0:2])
+        block = _here()[0]
+        key = (caller, block)
+        with _LOCK:
+            found = trace.shared.get(key)
+            if found is None:
+                data = np.full(shape, np.nan) if np.dtype(dtype).kind == "f" else np.zeros(shape, dtype)
+                data = data.astype(dtype)
+                found = TrackedArray(data, _shared_name(caller, "shared"), shared=True, trace=trace)
+                trace.shared[key] = found
+        return found
+
+    def make_atomic(name: str) -> Callable:
+        original = original_atomics[name]
+
+        def atomic(self: Any, array: Any, index: Any, *values: Any) -> Any:
+            if isinstance(array, TrackedArray):
+                where = array._index(index, "wrote")
+                if where is None:
+                    return array.dtype.type(0)
+                block, tid, phase = _here()
+                array.accesses.setdefault(where, []).append(Access("a", block, tid, phase))
+                return original(self, array._array, where, *values)
+            return original(self, array, index, *values)
+
+        return atomic
+
+    def run(thread: Any) -> None:
+        """The simulator's thread body, keeping any exception (its own copy fails for some types)."""
+        try:
+            threading.Thread.run(thread)
+        except Exception as error:
+            where = f"tid={list(thread.threadIdx)} ctaid={list(thread.blockIdx)}"
+            try:
+                copy = type(error)(f"{where}: {error}")
+            except Exception:  # e.g. exceptions whose constructor needs more arguments
+                copy = error
+            thread.exception = (copy, sys.exc_info()[2])
+
+    _sim_kernel.BlockThread.syncthreads = syncthreads
+    _sim_kernel.BlockThread.run = run
+    _sim_api.FakeCUDAShared.array = shared_array
+    for n in atomic_names:
+        setattr(_sim_api.FakeCUDAAtomic, n, make_atomic(n))
+    try:
+        yield
+    finally:
+        _sim_kernel.BlockThread.syncthreads = original_sync
+        _sim_kernel.BlockThread.run = original_run
+        _sim_api.FakeCUDAShared.array = original_shared
+        for n, f in original_atomics.items():
+            setattr(_sim_api.FakeCUDAAtomic, n, f)
+
+
+def _shared_name(caller: tuple, fallback: str) -> str:
+    """The variable name a shared array is assigned to in the kernel's source line, e.g. 'cache'."""
+    filename, line = caller
+    import linecache
+
+    text = linecache.getline(filename, line).strip()
+    name = text.split("=")[0].strip() if "=" in text else ""
+    return name if name.isidentifier() else fallback
+
+
+def _as_dims(value: int | Sequence[int]) -> tuple[int, ...]:
+    return (int(value),) if isinstance(value, (int, np.integer)) else tuple(int(v) for v in value)
+
+
+def _wait_for_simulated_threads(timeout: float = 5.0) -> None:
+    """Let the threads of an aborted launch finish (the simulator does not wait for them)."""
+    for thread in threading.enumerate():
+        if isinstance(thread, _sim_kernel.BlockThread):
+            thread.join(timeout)
+
+
+def launch(kernel: Any, blocks: int | Sequence[int], threads: int | Sequence[int], *args: Any) -> Trace:
+    """Run ``kernel[blocks, threads](*args)`` in the simulator with instrumented arrays.
+
+    NumPy arrays among ``args`` are handed to the kernel as :class:`TrackedArray`
+    views (named after the kernel's parameters) and written back in place;
+    numbers pass unchanged. Returns the :class:`Trace`; exceptions raised by
+    the kernel's own code propagate (the simulator prefixes the thread).
+    """
+    function = _kernel_function(kernel)
+    if function.__globals__.get("cuda", cuda) is None:  # a module that imports Numba lazily
+        function.__globals__["cuda"] = cuda
+    names = list(inspect.signature(function).parameters)
+    blocks_, threads_ = _as_dims(blocks), _as_dims(threads)
+    trace = Trace(dims=max(len(blocks_), len(threads_)), blocks=blocks_, threads=threads_)
+    wrapped = []
+    for position, arg in enumerate(args):
+        if isinstance(arg, np.ndarray):
+            name = names[position] if position < len(names) else f"argument {position}"
+            tracked = TrackedArray(arg, name, shared=False, trace=trace)
+            trace.arrays.append(tracked)
+            wrapped.append(tracked)
+        else:
+            wrapped.append(arg)
+    jitted = cuda.jit(function)
+    with _LOCK:
+        if _ACTIVE:
+            raise RuntimeError("one instrumented launch at a time")
+        _ACTIVE.append(trace)
+    try:
+        with _instrumented(trace):
+            try:
+                jitted[blocks_, threads_](*wrapped)
+            finally:
+                _wait_for_simulated_threads()
+    finally:
+        _ACTIVE.clear()
+    return trace
+
+
+_SIM_INDEX_ERROR = re.compile(
+    r"tid=\[(\d+), (\d+), (\d+)\] ctaid=\[(\d+), (\d+), (\d+)\]: "
+    r"index (-?\d+) is out of bounds for axis (\d+) with size (\d+)"
+)
+
+
+def explain_simulator_error(error: BaseException) -> str | None:
+    """The simulator's own out-of-bounds IndexError, in words; None for any other error.
+
+    The simulator reports ``tid=[21, 0, 0] ctaid=[3, 0, 0]: index 117 is out of
+    bounds for axis 0 with size 100`` (for arrays it did not get from
+    :func:`launch`, e.g. a ``cuda.local.array``); this says which thread, which
+    index, and what to do about it.
+    """
+    found = _SIM_INDEX_ERROR.search(str(error))
+    if found is None:
+        return None
+    tid, block = found.group(1, 2, 3), found.group(4, 5, 6)
+    index, axis, size = found.group(7, 8, 9)
+    dims = 1 if tid[1:] == ("0", "0") and block[1:] == ("0", "0") else 2
+    who = _who(tuple(int(k) for k in block), tuple(int(k) for k in tid), dims)
+    where = "" if axis == "0" else f" along axis {axis}"
+    return (
+        f"{who} read or wrote index {index}{where} of an array of size {size}: add a guard "
+        "`if i < n` (or compute the index correctly)"
+    )
+
+
+def first_wrong(got: np.ndarray, expected: np.ndarray, rel: float = 1e-9, abs_tol: float = 1e-9):
+    """The first index (in C order) where ``got`` differs from ``expected``, or None."""
+    ok = np.isclose(got, expected, rtol=rel, atol=abs_tol, equal_nan=False)
+    bad = np.argwhere(~ok)
+    return None if len(bad) == 0 else tuple(int(k) for k in bad[0])
+
+
+def check_launch(
+    kernel: Any,
+    blocks: int | Sequence[int],
+    threads: int | Sequence[int],
+    args: Sequence[Any],
+    expected: dict[int, np.ndarray],
+    case: str,
+) -> None:
+    """Launch ``kernel`` and raise ``Mismatch`` on the first problem or the first wrong element.
+
+    ``expected`` maps the position of each output argument to the array NumPy
+    computes; every output is compared element by element (``expect_close``).
+    """
+    from micrograd.exercises.core import Mismatch, expect_close
+
+    try:
+        trace = launch(kernel, blocks, threads, *args)
+    except IndexError as error:
+        explained = explain_simulator_error(error)
+        if explained is None:
+            raise
+        raise Mismatch(f"{case}: {explained}") from None
+    problems = trace.problems()
+    if problems:
+        raise Mismatch(f"{case}: {problems[0]}")
+    for position, want in expected.items():
+        got = args[position]
+        index = first_wrong(got, want)
+        if index is None:
+            continue
+        tracked = trace.arrays[[a._array is got for a in trace.arrays].index(True)]
+        label = f"{case}: {tracked.name}[{_at(index)}]"
+        try:
+            expect_close(float(got[index]), float(want[index]), label, rel=1e-9, abs_tol=1e-9)
+        except Mismatch as wrong:
+            note = ""
+            if not tracked.written(index):
+                note = (
+                    f"; no thread wrote {tracked.name}[{_at(index)}] (it still holds its starting "
+                    f"value): are there enough threads, and does each one write its own element?"
+                )
+            raise Mismatch(f"{wrong}{note}") from None
+
+
+# ---- measurements: why vectorised arithmetic wins ------------------------------------------------
+
+
+def best_time(function: Callable[[], Any], repeat: int = 5, number: int = 1) -> float:
+    """The fastest of ``repeat`` timings of ``number`` calls, in seconds per call."""
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.perf_counter()
+        for _ in range(number):
+            function()
+        best = min(best, (time.perf_counter() - start) / number)
+    return best
+
+
+def measure_bandwidth(n: int = 4_000_000) -> float:
+    """Bytes per second of a large array copy on this machine (read n doubles, write n doubles)."""
+    a = np.ones(n)
+    out = np.empty_like(a)
+    seconds = best_time(lambda: np.copyto(out, a), repeat=5)
+    return 2 * 8 * n / seconds
+
+
+def measure_flops(n: int = 384) -> float:
+    """Floating-point operations per second of an n x n matrix product (2 n^3 FLOPs) on this machine."""
+    rng = np.random.default_rng(0)
+    a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
+    seconds = best_time(lambda: a @ b, repeat=5)
+    return 2 * n**3 / seconds
+
+
+def intensity_elementwise() -> float:
+    """FLOPs per byte of out = a + b on doubles: 1 addition per 24 bytes moved (two reads, one write)."""
+    return 1 / 24
+
+
+def intensity_matmul(n: int) -> float:
+    """FLOPs per byte of an n x n matmul if each matrix crosses memory once: 2 n^3 / (3 * 8 n^2) = n / 12."""
+    return 2 * n**3 / (3 * 8 * n * n)
+
+
+# ---- drawings ------------------------------------------------------------------------------------
+
+_BLOCK_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"]
+
+
+def draw_thread_map(n: int, threads_per_block: int, ax: Any = None) -> Any:
+    """Which thread handles which element of a 1-D array: cells coloured by block, spare threads hatched."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    blocks = -(-n // threads_per_block)
+    total = blocks * threads_per_block
+    if ax is None:
+        _, ax = plt.subplots(figsize=(min(10, 0.45 * total + 1), 1.9))
+    for i in range(total):
+        colour = _BLOCK_COLOURS[(i // threads_per_block) % len(_BLOCK_COLOURS)]
+        spare = i >= n
+        ax.add_patch(
+            Rectangle(
+                (i, 0),
+                0.92,
+                0.9,
+                facecolor="white" if spare else colour,
+                edgecolor=colour,
+                hatch="///" if spare else None,
+                linewidth=1.2,
+            )
+        )
+        ax.text(
+            i + 0.46,
+            0.45,
+            str(i % threads_per_block),
+            ha="center",
+            va="center",
+            fontsize=8,
+            color=colour if spare else "white",
+        )
+        ax.text(i + 0.46, -0.3, str(i), ha="center", va="center", fontsize=7, color="#555")
+    for b in range(blocks):
+        ax.text(b * threads_per_block + threads_per_block / 2, 1.25, f"block {b}", ha="center", fontsize=9)
+    ax.text(-0.6, 0.45, "threadIdx.x", ha="right", va="center", fontsize=8)
+    ax.text(-0.6, -0.3, "i = cuda.grid(1)", ha="right", va="center", fontsize=8, color="#555")
+    ax.set_xlim(-0.2, total + 0.2)
+    ax.set_ylim(-0.7, 1.6)
+    ax.axis("off")
+    return ax
+
+
+def draw_grid_2d(rows: int, cols: int, block: tuple[int, int], ax: Any = None) -> Any:
+    """A rows x cols output covered by 2-D blocks (bx, by) of block = (threads along x, along y)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    bx, by = block
+    gx, gy = -(-cols // bx), -(-rows // by)
+    if ax is None:
+        _, ax = plt.subplots(figsize=(4.8, 4.2))
+    for i in range(gy * by):
+        for j in range(gx * bx):
+            colour = _BLOCK_COLOURS[((i // by) * gx + j // bx) % len(_BLOCK_COLOURS)]
+            spare = i >= rows or j >= cols
+            ax.add_patch(
+                Rectangle(
+                    (j, -i),
+                    0.92,
+                    -0.92,
+                    facecolor="white" if spare else colour,
+                    edgecolor=colour,
+                    hatch="///" if spare else None,
+                )
+            )
+            if not spare:
+                ax.text(j + 0.46, -i - 0.46, f"{i},{j}", ha="center", va="center", fontsize=7, color="white")
+    ax.add_patch(Rectangle((-0.05, 0.05), cols + 0.02, -rows - 0.02, fill=False, edgecolor="black", lw=1.5))
+    ax.set_xlim(-1.0, gx * bx + 0.3)
+    ax.set_ylim(-gy * by - 0.3, 0.8)
+    ax.text(0, 0.35, "x: columns j  ->", fontsize=9)
+    ax.text(-0.35, -0.2, "y: rows i  ->", fontsize=9, rotation=-90, ha="right", va="top")
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return ax
+
+
+def draw_reduction(n: int = 8, ax: Any = None) -> Any:
+    """The tree reduction in shared memory: at each step thread t adds cache[t + stride] to cache[t]."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    steps = int(np.log2(n))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 1.2 * (steps + 1) + 0.3))
+    values = np.arange(1, n + 1, dtype=float)
+    for step in range(steps + 1):
+        y = -1.4 * step
+        stride = n >> (step + 1)
+        for t in range(n):
+            live = t < (n >> step)
+            ax.add_patch(
+                Rectangle((t, y), 0.9, 0.8, facecolor="#4e79a7" if live else "#ddd", edgecolor="white")
+            )
+            if live:
+                ax.text(
+                    t + 0.45, y + 0.4, f"{values[t]:g}", ha="center", va="center", color="white", fontsize=9
+                )
+        label = "load" if step == 0 else f"after stride {n >> step}"
+        ax.text(-0.3, y + 0.4, label, ha="right", va="center", fontsize=9)
+        if step < steps:
+            for t in range(stride):
+                for src in (t, t + stride):
+                    ax.annotate(
+                        "",
+                        xy=(t + 0.45, y - 0.6),
+                        xytext=(src + 0.45, y),
+                        arrowprops=dict(arrowstyle="->", color="#e15759", lw=1),
+                    )
+            ax.text(n + 0.2, y - 0.3, "syncthreads()", fontsize=8, color="#555", va="center")
+            values[:stride] = values[:stride] + values[stride : 2 * stride]
+    ax.set_xlim(-2.2, n + 2.4)
+    ax.set_ylim(-1.4 * steps - 0.3, 1.0)
+    ax.axis("off")
+    return ax
+
+
+def draw_gpu_model(ax: Any = None) -> Any:
+    """A grid of blocks of threads; each block with its shared memory; global memory under them all."""
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch, Rectangle
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 3.6))
+    for b in range(3):
+        x0 = 0.3 + 3.2 * b
+        ax.add_patch(
+            FancyBboxPatch(
+                (x0, 1.2),
+                2.8,
+                2.2,
+                boxstyle="round,pad=0.05",
+                facecolor="#eef3f9",
+                edgecolor=_BLOCK_COLOURS[b],
+                lw=1.6,
+            )
+        )
+        ax.text(x0 + 1.4, 3.15, f"block {b}" if b < 2 else "block ...", ha="center", fontsize=10)
+        for t in range(8):
+            tx = x0 + 0.15 + (t % 4) * 0.67
+            ty = 2.35 - (t // 4) * 0.45
+            ax.add_patch(Rectangle((tx, ty), 0.55, 0.35, facecolor=_BLOCK_COLOURS[b], edgecolor="white"))
+            ax.text(tx + 0.27, ty + 0.17, f"t{t}", ha="center", va="center", fontsize=7, color="white")
+        ax.add_patch(Rectangle((x0 + 0.15, 1.3), 2.5, 0.4, facecolor="#f6d9a8", edgecolor="#c08a2b"))
+        ax.text(x0 + 1.4, 1.5, "shared memory (fast, per block)", ha="center", va="center", fontsize=7)
+        ax.annotate(
+            "", xy=(x0 + 1.4, 0.75), xytext=(x0 + 1.4, 1.2), arrowprops=dict(arrowstyle="<->", color="#555")
+        )
+    ax.add_patch(Rectangle((0.3, 0.1), 9.2, 0.6, facecolor="#d9d9d9", edgecolor="#777"))
+    ax.text(
+        4.9,
+        0.4,
+        "global memory (large, slow: hundreds of cycles per access)",
+        ha="center",
+        va="center",
+        fontsize=9,
+    )
+    ax.text(4.9, 3.75, "a grid of blocks; every block runs the same kernel", ha="center", fontsize=10)
+    ax.set_xlim(0, 9.8)
+    ax.set_ylim(0, 4.0)
+    ax.axis("off")
+    return ax
+
+
+def draw_roofline(machines: dict[str, tuple[float, float]], points: dict[str, float], ax: Any = None) -> Any:
+    """Rooflines: attainable FLOP/s = min(peak FLOP/s, bandwidth * intensity), one per machine.
+
+    ``machines`` maps a label to (bytes per second, FLOPs per second);
+    ``points`` maps a kernel's name to its intensity (FLOPs per byte), marked
+    on every roof.
+    """
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots(figsize=(7, 4.2))
+    x = np.logspace(-2, 3, 300)
+    styles = ["-", "--", ":"]
+    for m, (label, (bandwidth, flops)) in enumerate(machines.items()):
+        ax.loglog(x, np.minimum(flops, bandwidth * x) / 1e9, "k", ls=styles[m % 3], lw=2, label=label)
+        for k, (name, intensity) in enumerate(points.items()):
+            y = min(flops, bandwidth * intensity) / 1e9
+            colour = _BLOCK_COLOURS[k % len(_BLOCK_COLOURS)]
+            ax.plot([intensity], [y], "o", color=colour, label=name if m == 0 else None)
+    ax.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
+    ax.set_ylabel("attainable GFLOP/s")
+    ax.legend(fontsize=8, loc="upper left")
+    ax.grid(True, which="major", alpha=0.3)
+    return ax
+
+
+def draw_tiles(n: int = 8, inner: int = 8, m: int = 8, tile: int = 4, block: tuple[int, int] = (1, 0)) -> Any:
+    """What one block of the tiled matmul reads: a band of rows of a, a band of columns of b.
+
+    ``block`` is (bx, by): the block computes the tile of out in rows
+    by*tile.. and columns bx*tile..; step s of its loop copies tile s of each
+    band into shared memory (darker: step 0, lighter: step 1, ...).
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    bx, by = block
+    fig, axes = plt.subplots(1, 3, figsize=(9, 3.3))
+    shades = ["#e15759", "#f1a340", "#fdd49e", "#fee8c8"]
+
+    def grid(ax: Any, rows: int, cols: int, colour_of: Callable[[int, int], str], title: str) -> None:
+        for i in range(rows):
+            for j in range(cols):
+                ax.add_patch(Rectangle((j, -i), 0.95, -0.95, facecolor=colour_of(i, j), edgecolor="white"))
+        ax.set_xlim(-0.2, cols + 0.2)
+        ax.set_ylim(-rows - 0.2, 0.2)
+        ax.set_aspect("equal")
+        ax.set_title(title, fontsize=10)
+        ax.axis("off")
+
+    rows_band = range(by * tile, (by + 1) * tile)
+    cols_band = range(bx * tile, (bx + 1) * tile)
+    grid(
+        axes[0],
+        n,
+        inner,
+        lambda i, j: shades[min(j // tile, 3)] if i in rows_band else "#e8e8e8",
+        f"a: rows {rows_band.start}-{rows_band.stop - 1}",
+    )
+    grid(
+        axes[1],
+        inner,
+        m,
+        lambda i, j: shades[min(i // tile, 3)] if j in cols_band else "#e8e8e8",
+        f"b: columns {cols_band.start}-{cols_band.stop - 1}",
+    )
+    grid(
+        axes[2],
+        n,
+        m,
+        lambda i, j: "#4e79a7" if i in rows_band and j in cols_band else "#e8e8e8",
+        f"out: the tile of block {block}",
+    )
+    fig.tight_layout()
+    return axes

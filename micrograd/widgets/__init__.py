@@ -1,0 +1,85 @@
+"""Interactive explorers for the chapters, each playable on the static HTML book too.
+
+One module per explorer, plus the shared static player:
+
+* :mod:`micrograd.widgets.player`: :func:`frame_player` (precomputed frames with
+  Step / Back / Reset / Play or a slider, plain HTML + JavaScript, no kernel) and
+  :func:`with_static_fallback` (one output: the live widget for Jupyter, Colab
+  and Binder, the player for the book);
+* :mod:`micrograd.widgets.derivative` (chapter 1): :func:`derivative_explorer`;
+* :mod:`micrograd.widgets.stepper` (chapter 3): :func:`backprop_stepper`;
+* :mod:`micrograd.widgets.neuron` (chapter 8), :mod:`micrograd.widgets.optimizer`
+  (chapter 10) and :mod:`micrograd.widgets.playground` (chapter 11): import their
+  explorers from those modules.
+
+Each explorer's logic is plain Python, tested without a browser; the ipywidgets
+classes only wire it to sliders and buttons.
+
+How the book picks the static copy: an explorer displays as one output carrying
+``application/vnd.jupyter.widget-view+json`` (the live widget) and ``text/html``
+(the player); the book's ``_config.yml`` ranks the widget view after HTML::
+
+    sphinx:
+      config:
+        nb_mime_priority_overrides:
+          - ["html", "application/vnd.jupyter.widget-view+json", 55]
+
+Every text output is deterministic, so strict nbval passes; nbval ignores the
+widget view (its model id is random).
+"""
+
+from micrograd.widgets.derivative import (
+    DerivativeExplorer,
+    SecantInfo,
+    SecantPlot,
+    central_slope,
+    derivative_explorer,
+    secant_info,
+    secant_slope,
+)
+from micrograd.widgets.player import (
+    FallbackBox,
+    StaticFallbackMixin,
+    frame_player,
+    png_base64,
+    png_image_tag,
+    svg_image_tag,
+    with_static_fallback,
+)
+from micrograd.widgets.stepper import (
+    LEGEND,
+    PROCESSING_COLOR,
+    UPDATED_COLOR,
+    BackpropStepper,
+    BackpropSteps,
+    Step,
+    Update,
+    backprop_stepper,
+    name_of,
+)
+
+__all__ = [
+    "LEGEND",
+    "PROCESSING_COLOR",
+    "UPDATED_COLOR",
+    "BackpropStepper",
+    "BackpropSteps",
+    "DerivativeExplorer",
+    "FallbackBox",
+    "SecantInfo",
+    "SecantPlot",
+    "StaticFallbackMixin",
+    "Step",
+    "Update",
+    "backprop_stepper",
+    "central_slope",
+    "derivative_explorer",
+    "frame_player",
+    "name_of",
+    "png_base64",
+    "png_image_tag",
+    "secant_info",
+    "secant_slope",
+    "svg_image_tag",
+    "with_static_fallback",
+]

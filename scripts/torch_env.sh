@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Make .venv-torch: a separate virtual environment with PyTorch, used only by
+# tests/test_pytorch_snippets.py to run the PyTorch snippets the chapters show.
+# PyTorch is not a dependency of the course (its wheel is about 750 MB), so it
+# never goes into .venv. Idempotent: does nothing when the stamp is newer than
+# this script. Override the location with TORCH_VENV, the Python with PYTHON.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PYTHON="${PYTHON:-python3}"
+TORCH_VENV="${TORCH_VENV:-.venv-torch}"
+TORCH_SPEC="${TORCH_SPEC:-torch==2.13.0}"
+STAMP="$TORCH_VENV/.installed"
+
+if [ -f "$STAMP" ] && [ "$STAMP" -nt "$0" ]; then
+  exit 0
+fi
+"$PYTHON" -m venv "$TORCH_VENV"
+"$TORCH_VENV/bin/python" -m pip install --quiet --upgrade pip
+# The CPU build is enough (and far smaller than PyPI's default Linux wheel with CUDA):
+# pip finds a local +cpu wheel through PIP_FIND_LINKS when that is set, else on PyTorch's CPU index
+# (TORCH_INDEX= with an empty value: PyPI only).
+index=()
+if [ -z "${PIP_FIND_LINKS:-}" ] && [ -n "${TORCH_INDEX-https://download.pytorch.org/whl/cpu}" ]; then
+  index=(--extra-index-url "${TORCH_INDEX-https://download.pytorch.org/whl/cpu}")
+fi
+"$TORCH_VENV/bin/python" -m pip install --quiet "$TORCH_SPEC" numpy "${index[@]}"
+# the course package itself, for the snippets that compare micrograd with PyTorch
+"$TORCH_VENV/bin/python" -m pip install --quiet --no-deps -e .
+"$TORCH_VENV/bin/python" -c "import torch, micrograd; print('torch', torch.__version__, 'in $TORCH_VENV')"
+touch "$STAMP"

@@ -1,0 +1,167 @@
+"""Issue 7 §5: every notebook still gives its stored outputs when its defining cells run twice in a row.
+
+A reader often runs a cell again: after an edit, or by accident. A cell that
+defines or patches something (a class, a function, ``@add_to_class``, a
+monkey-patch and its undo, an assignment to an attribute of a class) must be
+safe to re-run: running it twice must leave the notebook in the same state as
+running it once. This test executes each notebook top to bottom in a fresh
+kernel, runs every such cell twice in a row, and compares every output with the
+stored one, as strict nbval compares them (text, HTML and SVG; PNG images and
+widget ids are not compared).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from pathlib import Path
+
+import nbformat
+import pytest
+from IPython.core.inputtransformer2 import TransformerManager
+
+nbclient = pytest.importorskip("nbclient")
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+# what strict nbval leaves out of its comparison (nbval.plugin.IPyNbFile.skip_compare)
+SKIP = {
+    "metadata",
+    "traceback",
+    "prompt_number",
+    "output_type",
+    "name",
+    "execution_count",
+    "application/vnd.jupyter.widget-view+json",
+    "image/png",
+    "image/jpeg",
+}
+
+
+def _is_patch_target(target: ast.expr) -> bool:
+    """``Value.__add__ = ...``, ``Value.__hash__ = ...``: an attribute of a capitalised name (a class)."""
+    return (
+        isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id[:1].isupper()
+    )
+
+
+def defines_or_patches(source: str) -> bool:
+    """True for a cell with a top-level class or def, a class attribute assignment, setattr, or a `with`."""
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return False
+    for node in tree.body:
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef, ast.With)):
+            return True
+        if isinstance(node, ast.Assign) and any(_is_patch_target(t) for t in node.targets):
+            return True
+        if isinstance(node, (ast.AugAssign, ast.AnnAssign)) and _is_patch_target(node.target):
+            return True
+        for inner in ast.walk(node):
+            if (
+                isinstance(inner, ast.Call)
+                and isinstance(inner.func, ast.Name)
+                and inner.func.id == "setattr"
+            ):
+                return True
+    return False
+
+
+def _merged(outputs: list) -> list:
+    """Consecutive pieces of one stream joined, as scripts/execute_notebooks.py stores them."""
+    merged: list = []
+    for output in outputs:
+        previous = merged[-1] if merged else None
+        if (
+            previous is not None
+            and output.get("output_type") == previous.get("output_type") == "stream"
+            and output.get("name") == previous.get("name")
+        ):
+            previous["text"] += output["text"]
+        else:
+            merged.append(dict(output))
+    return merged
+
+
+def comparable(outputs: list) -> dict[str, list]:
+    """nbval's view of a cell's outputs: key (stream name or MIME type) -> values in order."""
+    view: dict[str, list] = defaultdict(list)
+    for output in _merged(outputs):
+        if output.get("output_type") == "stream":
+            view[output["name"]].append(output["text"])
+            continue
+        for key, value in output.items():
+            if key == "data":
+                for mime, content in value.items():
+                    if mime not in SKIP:
+                        view[mime].append(content)
+            elif key not in SKIP:
+                view[key].append(value)
+    return dict(view)
+
+
+def run_with_defining_cells_twice(path: Path) -> list[tuple[int, nbformat.NotebookNode, list]]:
+    """Execute the notebook; return (index, stored cell, new outputs) for every code cell."""
+    stored = nbformat.read(path, as_version=4)
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    results = []
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type != "code":
+                continue
+            if defines_or_patches(cell.source):
+                client.execute_cell(cell, index)
+                cell.outputs = []  # only the second run's outputs count
+            client.execute_cell(cell, index)
+            results.append((index, stored.cells[index], cell.outputs))
+    return results
+
+
+def test_detects_defining_cells():
+    assert defines_or_patches("def f():\n    pass")
+    assert defines_or_patches("# @save\n@add_to_class(Value)\ndef __add__(self, other):\n    return 1")
+    assert defines_or_patches("class A:\n    pass")
+    assert defines_or_patches("Value.__add__ = good_add")
+    assert defines_or_patches("with replaced(Value, '__add__', f):\n    x = 1")
+    assert defines_or_patches("for n in names:\n    setattr(Value, n, None)")
+    assert defines_or_patches("%matplotlib inline\ndef f():\n    pass")
+    assert not defines_or_patches("x = Value(2.0)\nx.label = 'x'\nprint(x)")
+    assert not defines_or_patches("draw_dot(L)")
+
+
+def test_comparison_ignores_png_and_widget_ids_only():
+    a = [
+        {
+            "output_type": "display_data",
+            "data": {"image/png": "AAA", "text/plain": "<Figure>"},
+            "metadata": {},
+        }
+    ]
+    b = [
+        {
+            "output_type": "display_data",
+            "data": {"image/png": "BBB", "text/plain": "<Figure>"},
+            "metadata": {},
+        }
+    ]
+    assert comparable(a) == comparable(b)
+    c = [{"output_type": "stream", "name": "stdout", "text": "1.0\n"}]
+    d = [{"output_type": "stream", "name": "stdout", "text": "4.0\n"}]
+    assert comparable(c) != comparable(d)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_notebook_safe_to_rerun_defining_cells(path):
+    failures = []
+    for index, stored, outputs in run_with_defining_cells_twice(path):
+        if comparable(outputs) != comparable(stored.outputs):
+            first_line = stored.source.strip().splitlines()[0] if stored.source.strip() else ""
+            failures.append(f"cell {index} ({first_line[:60]!r})")
+    assert not failures, f"{path.name}: outputs differ after running the defining cells twice: " + "; ".join(
+        failures
+    )
