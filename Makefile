@@ -6,8 +6,11 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export PYTHONHASHSEED := 0
+# PyTorch lives in its own environment, used only to run the PyTorch snippets chapter 14 shows
+TORCH_VENV ?= .venv-torch
+export MICROGRAD_TORCH_PYTHON ?= $(abspath $(TORCH_VENV))/bin/python
 
-.PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark bench-build
+.PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark bench-build torch-env
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +50,10 @@ browser: $(STAMP)
 ## execute: re-run every notebook in place (after changing the package), so stored outputs match
 execute: $(STAMP)
 	$(BIN)/python scripts/execute_notebooks.py notebooks/*.ipynb
+
+## torch-env: PyTorch (CPU) in .venv-torch, so `make unit` also runs chapter 14's PyTorch snippets
+torch-env:
+	PYTHON=$(PYTHON) TORCH_VENV=$(TORCH_VENV) scripts/torch_env.sh
 
 ## lab: open the notebooks in JupyterLab
 lab: $(STAMP)

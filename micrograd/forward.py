@@ -127,7 +127,7 @@ def jvp(f: Callable[..., Any], point: Sequence[float], direction: Sequence[float
     """
     if len(point) != len(direction):
         raise ValueError(f"jvp: {len(point)} inputs but a direction of {len(direction)} numbers")
-    out = _lift(f(*[Dual(x, v) for x, v in zip(point, direction)]))
+    out = _lift(f(*[Dual(x, v) for x, v in zip(point, direction, strict=True)]))
     return out.val, out.der
 
 

@@ -146,7 +146,7 @@ class Optimizer:
 
     def _with_grads(self) -> Iterable[tuple[Any, Any, dict[str, Any]]]:
         """(parameter, its grad, its state) for every parameter that has a grad."""
-        for p, state in zip(self.params, self.state):
+        for p, state in zip(self.params, self.state, strict=True):
             if p.grad is not None:
                 yield p, p.grad, state
 

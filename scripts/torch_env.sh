@@ -17,12 +17,12 @@ if [ -f "$STAMP" ] && [ "$STAMP" -nt "$0" ]; then
 fi
 "$PYTHON" -m venv "$TORCH_VENV"
 "$TORCH_VENV/bin/python" -m pip install --quiet --upgrade pip
-# The CPU build is enough (and far smaller than PyPI's default Linux wheel with CUDA):
-# pip finds a local +cpu wheel through PIP_FIND_LINKS when that is set, else on PyTorch's CPU index
-# (TORCH_INDEX= with an empty value: PyPI only).
+# The CPU build is enough (PyPI's default Linux wheel carries CUDA and is several GB): pip takes a
+# local +cpu wheel where its find-links (pip config or PIP_FIND_LINKS) has one; elsewhere set
+# TORCH_INDEX to PyTorch's CPU wheel index. Nothing else is downloaded from outside PyPI.
 index=()
-if [ -z "${PIP_FIND_LINKS:-}" ] && [ -n "${TORCH_INDEX-https://download.pytorch.org/whl/cpu}" ]; then
-  index=(--extra-index-url "${TORCH_INDEX-https://download.pytorch.org/whl/cpu}")
+if [ -n "${TORCH_INDEX:-}" ]; then
+  index=(--extra-index-url "$TORCH_INDEX")
 fi
 "$TORCH_VENV/bin/python" -m pip install --quiet "$TORCH_SPEC" numpy "${index[@]}"
 # the course package itself, for the snippets that compare micrograd with PyTorch

@@ -95,8 +95,8 @@ def test_7_1_names_a_result_that_is_not_a_dual():
 
 def test_7_2_rejects_a_finite_difference_with_the_digits_that_differ():
     def central(f, point, direction, h=1e-6):
-        up = f(*[Dual(x + h * v, 0.0) for x, v in zip(point, direction)]).val
-        down = f(*[Dual(x - h * v, 0.0) for x, v in zip(point, direction)]).val
+        up = f(*[Dual(x + h * v, 0.0) for x, v in zip(point, direction, strict=True)]).val
+        down = f(*[Dual(x - h * v, 0.0) for x, v in zip(point, direction, strict=True)]).val
         return (up - down) / (2 * h)
 
     message = _message("7.2", central)
@@ -130,7 +130,7 @@ def test_the_chapters_dual_passes_the_exercises_with_the_reference_answers():
         return ChapterDual(a.val / b.val, (a.der * b.val - a.val * b.der) / b.val**2)
 
     def jvp_by_hand(f, point, direction):
-        return f(*[ChapterDual(x, v) for x, v in zip(point, direction)]).der
+        return f(*[ChapterDual(x, v) for x, v in zip(point, direction, strict=True)]).der
 
     assert "✅" in _message("7.1", dual_div)
     assert "✅" in _message("7.2", jvp_by_hand)

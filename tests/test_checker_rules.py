@@ -295,7 +295,7 @@ def test_any_order_of_the_chain_rule_passes_3_3(capsys):
 
 
 def _chain_rule_step_with_a_set(node):
-    local = dict(zip(node._prev, node._local_grads))
+    local = dict(zip(node._prev, node._local_grads, strict=True))
     for parent in set(node._prev):
         parent.grad += local[parent] * node.grad  # += is right; the set drops a repeated parent
 
@@ -308,7 +308,7 @@ def test_4_4_a_set_of_parents_is_blamed_not_plus_equals(capsys):
 
 def test_4_4_assigning_is_blamed_on_plus_equals(capsys):
     def chain_rule_step(node):
-        for parent, local_grad in zip(node._prev, node._local_grads):
+        for parent, local_grad in zip(node._prev, node._local_grads, strict=True):
             parent.grad = local_grad * node.grad
 
     out = _fails("4.4", chain_rule_step, capsys)
@@ -428,3 +428,21 @@ def test_2_2_uses_the_learners_own_value_class(capsys):
     exec(compile(CHAPTER_2_CELL, "/tmp/ipykernel_4242/314159.py", "exec"), namespace)
     out = capsys.readouterr().out
     assert namespace["result"], out
+
+
+def test_a_class_stub_written_in_a_notebook_cell_is_not_attempted(capsys):
+    """A class made in a cell has no module file: its methods' code still marks it as the learner's."""
+    source = (
+        "from micrograd.exercises.ch14 import Function\n"
+        "class Tanh(Function):\n"
+        "    @staticmethod\n"
+        "    def forward(ctx, x):\n"
+        "        raise NotImplementedError\n"
+        "    @staticmethod\n"
+        "    def backward(ctx, grad_output):\n"
+        "        raise NotImplementedError\n"
+    )
+    namespace = {"__name__": "__main__"}
+    exec(compile(source, "/tmp/ipykernel_1/2.py", "exec"), namespace)
+    assert not check("14.3", namespace["Tanh"])
+    assert capsys.readouterr().out.startswith(NOT_ATTEMPTED)

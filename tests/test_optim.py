@@ -265,7 +265,7 @@ def test_arrays_step_like_scalars(make):
     opt_array, opt_scalars = make([array]), make(scalars)
     for grads in _GRADS:
         array.grad = np.array(grads)
-        for s, g in zip(scalars, grads):
+        for s, g in zip(scalars, grads, strict=True):
             s.grad = g
         opt_array.step()
         opt_scalars.step()

@@ -34,7 +34,9 @@ def test_gradient_descent_on_the_quadratic_follows_the_closed_form():
     assert path.steps == 12 and not path.diverged
     assert path.xs == pytest.approx([x0 * (1 - lr) ** k for k in range(13)], abs=1e-12)
     assert path.ys == pytest.approx([y0 * (1 - 20 * lr) ** k for k in range(13)], abs=1e-12)
-    assert path.losses == pytest.approx([0.5 * x**2 + 10 * y**2 for x, y in zip(path.xs, path.ys)])
+    assert path.losses == pytest.approx(
+        [0.5 * x**2 + 10 * y**2 for x, y in zip(path.xs, path.ys, strict=True)]
+    )
 
 
 def test_race_runs_every_optimizer_with_the_settings():
@@ -62,7 +64,7 @@ def test_every_surface_is_one_formula_for_values_and_arrays():
     xs = np.linspace(-1.5, 1.5, 7)
     for surface in SURFACES.values():
         on_arrays = surface(xs, xs[::-1])
-        on_values = [surface(Value(a), Value(b)).data for a, b in zip(xs, xs[::-1])]
+        on_values = [surface(Value(a), Value(b)).data for a, b in zip(xs, xs[::-1], strict=True)]
         assert on_values == pytest.approx(list(on_arrays))
         x, y = Value(surface.minimum[0]), Value(surface.minimum[1])
         out = surface(x, y)

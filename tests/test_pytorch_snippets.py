@@ -13,7 +13,6 @@ skip them by accident. The tests of the convention itself need no PyTorch.
 
 from __future__ import annotations
 
-import difflib
 import os
 import warnings
 
@@ -105,6 +104,23 @@ def test_the_extractor_reads_the_convention():
     assert orphans == ["import torch  # no output claimed", "x = 1"]
 
 
+def test_a_changed_output_or_an_error_is_reported():
+    snippets = [
+        torch_snippets.Snippet("x.ipynb", 3, 1, "print(1)", "1"),
+        torch_snippets.Snippet("x.ipynb", 3, 2, "print(2)", "2"),
+        torch_snippets.Snippet("x.ipynb", 5, 3, "oops()", "3"),
+    ]
+    results = [
+        {"output": "1\n", "error": None},
+        {"output": "2.0\n", "error": None},
+        {"output": "", "error": "NameError: name 'oops' is not defined"},
+    ]
+    found = torch_snippets.problems(snippets, results, "2.13.0")
+    assert len(found) == 2
+    assert "snippet 2" in found[0] and "-2" in found[0] and "+2.0" in found[0]
+    assert "snippet 3" in found[1] and "NameError" in found[1]
+
+
 def test_outputs_are_compared_without_trailing_spaces():
     assert torch_snippets.normalise("a  \nb\n\n") == "a\nb"
     assert torch_snippets.normalise("a\nb") != torch_snippets.normalise("a\nc")
@@ -117,18 +133,7 @@ def test_outputs_are_compared_without_trailing_spaces():
 def test_snippets_print_what_the_notebook_claims(path, ran):
     version, by_name, _, _ = ran
     snippets, _ = torch_snippets.extract(path)
-    problems = []
-    for snippet, result in zip(snippets, by_name[path.name], strict=True):
-        if result["error"]:
-            problems.append(f"{snippet.where} raised:\n{result['error']}")
-            continue
-        got = torch_snippets.normalise(result["output"])
-        want = torch_snippets.normalise(snippet.expected)
-        if got != want:
-            diff = "\n".join(
-                difflib.unified_diff(want.splitlines(), got.splitlines(), "claimed", "printed", lineterm="")
-            )
-            problems.append(f"{snippet.where} printed something else (torch {version}):\n{diff}")
+    problems = torch_snippets.problems(snippets, by_name[path.name], version)
     where = path.relative_to(torch_snippets.ROOT)
     assert not problems, (
         "\n\n".join(problems) + "\n\n(after checking them, rewrite the claimed outputs with: "

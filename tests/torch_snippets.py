@@ -29,6 +29,7 @@ To rewrite the claimed outputs after changing a snippet (then read the diff!)::
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import re
@@ -196,6 +197,22 @@ def run(codes: list[str], python: str | None = None) -> list[dict]:
 def normalise(text: str) -> str:
     """Compare outputs line by line, ignoring trailing spaces and trailing blank lines."""
     return "\n".join(line.rstrip() for line in text.rstrip().splitlines())
+
+
+def problems(snippets: list[Snippet], results: list[dict], version: str = "?") -> list[str]:
+    """One message per snippet that raised or printed something other than its claimed output."""
+    found = []
+    for snippet, result in zip(snippets, results, strict=True):
+        if result["error"]:
+            found.append(f"{snippet.where} raised:\n{result['error']}")
+            continue
+        got, want = normalise(result["output"]), normalise(snippet.expected)
+        if got != want:
+            diff = "\n".join(
+                difflib.unified_diff(want.splitlines(), got.splitlines(), "claimed", "printed", lineterm="")
+            )
+            found.append(f"{snippet.where} printed something else (torch {version}):\n{diff}")
+    return found
 
 
 def update(path: Path) -> int:

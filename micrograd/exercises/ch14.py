@@ -19,7 +19,6 @@ import numpy as np
 from micrograd.exercises.core import (
     Exercise,
     Mismatch,
-    _NotAttempted,
     expect_close_sequence,
     expect_sequence,
     register,
@@ -292,28 +291,7 @@ def _check_tanh_function(answer: Any) -> None:
         )
     if not issubclass(cls, Function):
         raise Mismatch(f"{cls.__name__} must subclass Function (the stand-in of torch.autograd.Function)")
-    try:
-        _check_tanh_cases(cls)
-    except NotImplementedError as error:
-        # core's own-code test cannot see the methods of a class made in a notebook cell (no source
-        # file): a stub forward or backward of the learner's class means "not attempted"
-        tb = error.__traceback__
-        while tb is not None and tb.tb_next is not None:
-            tb = tb.tb_next
-        if tb is not None and tb.tb_frame.f_code in _method_codes(cls):
-            raise _NotAttempted() from error
-        raise
-
-
-def _method_codes(cls: type) -> set[Any]:
-    """The code objects of the forward and backward that ``cls`` itself defines."""
-    codes = set()
-    for name in ("forward", "backward"):
-        member = inspect.getattr_static(cls, name, None)
-        function = getattr(member, "__func__", member)
-        if cls.__dict__.get(name) is not None and hasattr(function, "__code__"):
-            codes.add(function.__code__)
-    return codes
+    _check_tanh_cases(cls)
 
 
 def _check_tanh_cases(cls: type) -> None:

@@ -65,9 +65,7 @@ def register(exercise: Exercise) -> Exercise:
     if exercise.id in _REGISTRY:
         raise ValueError(f"exercise {exercise.id} is registered twice")
     if exercise.kind not in ("function", "value"):
-        raise ValueError(
-            f"exercise {exercise.id}: kind must be 'function' or 'value'"
-        )
+        raise ValueError(f"exercise {exercise.id}: kind must be 'function' or 'value'")
     if not exercise.hints:
         raise ValueError(f"exercise {exercise.id} needs at least one hint")
     _REGISTRY[exercise.id] = exercise
@@ -83,9 +81,7 @@ def _lookup(exercise_id: str) -> Exercise | None:
     exercise = _REGISTRY.get(str(exercise_id))
     if exercise is None:
         known = ", ".join(registry())
-        _say(
-            f"{WRONG} There is no exercise {exercise_id!r}. Known exercises: {known}"
-        )
+        _say(f"{WRONG} There is no exercise {exercise_id!r}. Known exercises: {known}")
     return exercise
 
 
@@ -111,10 +107,7 @@ class _LearnerError(Exception):
 
 
 def _describe_call(args: tuple, kwargs: dict) -> str:
-    return ", ".join(
-        [_short(a) for a in args]
-        + [f"{k}={_short(v)}" for k, v in kwargs.items()]
-    )
+    return ", ".join([_short(a) for a in args] + [f"{k}={_short(v)}" for k, v in kwargs.items()])
 
 
 def _guard(answer: Any) -> Any:
@@ -126,15 +119,11 @@ def _guard(answer: Any) -> Any:
         try:
             return answer(*args, **kwargs)
         except RecursionError as error:
-            raise Mismatch(
-                "your code recursed without end (RecursionError)"
-            ) from error
+            raise Mismatch("your code recursed without end (RecursionError)") from error
         except (Mismatch, _NotAttempted, _StubHelper, _LearnerError):
             raise
         except Exception as error:
-            raise _classify(
-                error, answer, _describe_call(args, kwargs)
-            ) from error
+            raise _classify(error, answer, _describe_call(args, kwargs)) from error
 
     guarded.__wrapped__ = answer  # type: ignore[attr-defined]
     return guarded
@@ -159,9 +148,7 @@ def _is_learners_file(filename: str) -> bool:
     if filename.startswith("<"):  # <frozen ...>, <string>: no source to show
         return False
     path = os.path.abspath(filename)
-    return not path.startswith(_PACKAGE_DIR + os.sep) and not path.startswith(
-        _LIBRARY_DIRS
-    )
+    return not path.startswith(_PACKAGE_DIR + os.sep) and not path.startswith(_LIBRARY_DIRS)
 
 
 def _is_cell(filename: str) -> bool:
@@ -176,36 +163,24 @@ def _own_code(answer: Any) -> set[CodeType]:
 
     def add_function(function: Any) -> None:
         function = inspect.unwrap(function) if callable(function) else function
-        function = getattr(
-            function, "__func__", function
-        )  # bound methods, classmethods
+        function = getattr(function, "__func__", function)  # bound methods, classmethods
         code = getattr(function, "__code__", None)
         if isinstance(code, CodeType):
             stack = [code]
             while stack:
                 item = stack.pop()
                 found.add(item)
-                stack.extend(
-                    c for c in item.co_consts if isinstance(c, CodeType)
-                )
+                stack.extend(c for c in item.co_consts if isinstance(c, CodeType))
 
     target = inspect.unwrap(answer) if callable(answer) else answer
     target = getattr(target, "func", target)  # functools.partial
     if isinstance(target, type):
-        classes = [
-            c
-            for c in target.__mro__
-            if c is not object and _is_learners_file(_source_file(c))
-        ]
+        classes = [c for c in target.__mro__ if c is not object and _is_learners_file(_source_file(c))]
     elif hasattr(target, "__code__") or hasattr(target, "__func__"):
         add_function(target)
         return found
     else:
-        classes = (
-            [type(target)]
-            if _is_learners_file(_source_file(type(target)))
-            else []
-        )
+        classes = [type(target)] if _is_learners_file(_source_file(type(target))) else []
     for cls in classes:
         for member in vars(cls).values():
             if isinstance(member, property):
@@ -217,6 +192,13 @@ def _own_code(answer: Any) -> set[CodeType]:
 
 
 def _source_file(cls: type) -> str:
+    """The file a class was written in: where its methods' code comes from
+    (a notebook cell's class has no module file), else its module's file."""
+    for member in vars(cls).values():
+        function = getattr(member, "__func__", member)
+        code = getattr(function, "__code__", None)
+        if isinstance(code, CodeType):
+            return code.co_filename
     try:
         return inspect.getsourcefile(cls) or "<unknown>"
     except (TypeError, OSError):
@@ -241,9 +223,7 @@ def _frames(error: BaseException) -> list[tuple[CodeType, str, int, dict]]:
     return frames
 
 
-def _classify(
-    error: BaseException, answer: Any, call: str | None = None
-) -> Exception:
+def _classify(error: BaseException, answer: Any, call: str | None = None) -> Exception:
     """What the learner's code raising ``error`` means: not attempted, a stub helper, or an error.
 
     A NotImplementedError means "not attempted" only when the answer's own code
@@ -266,15 +246,9 @@ def _learner_line(error: BaseException) -> str | None:
         if not _is_learners_file(filename):
             continue
         name = "a lambda" if code.co_name == "<lambda>" else code.co_name
-        where = (
-            f"cell line {line}"
-            if _is_cell(filename)
-            else f"{os.path.basename(filename)}, line {line}"
-        )
+        where = f"cell line {line}" if _is_cell(filename) else f"{os.path.basename(filename)}, line {line}"
         text = linecache.getline(filename, line, globals_).strip()
-        return f"in {name} ({where}):" + (
-            f"\n{_CODE_INDENT}{text}" if text else ""
-        )
+        return f"in {name} ({where}):" + (f"\n{_CODE_INDENT}{text}" if text else "")
     return None
 
 
@@ -311,9 +285,7 @@ def is_number(x: Any) -> bool:
     and ``numpy.bool_``), so ``np.float32(1.5)`` and ``np.int64(3)`` count as
     numbers, ``True`` does not, and neither does a 1-element array.
     """
-    return isinstance(x, numbers.Real) and not isinstance(
-        x, bool
-    )  # (numpy.bool_ is not Real)
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)  # (numpy.bool_ is not Real)
 
 
 def fmt(x: Any) -> str:
@@ -369,9 +341,7 @@ def _is_numpy_array(obj: Any) -> bool:
     return type(obj).__module__ == "numpy" and type(obj).__name__ == "ndarray"
 
 
-def expect_sequence(
-    got: Any, case: str, length: int | None = None, what: str = "numbers"
-) -> list[float]:
+def expect_sequence(got: Any, case: str, length: int | None = None, what: str = "numbers") -> list[float]:
     """Return ``got`` as a list of floats, or raise Mismatch saying what is wrong.
 
     THE sequence rule of every checker: a list, a tuple or a 1-D numpy array
@@ -382,25 +352,17 @@ def expect_sequence(
     if _is_numpy_array(got):
         if got.ndim != 1:
             shape = f"a {got.ndim}-D array of shape {got.shape}"
-            raise Mismatch(
-                f"{case}: expected a list or tuple of {count}{what}, got {shape}"
-            )
+            raise Mismatch(f"{case}: expected a list or tuple of {count}{what}, got {shape}")
         items = list(got)
     elif isinstance(got, (list, tuple)):
         items = list(got)
     else:
-        raise Mismatch(
-            f"{case}: expected a list or tuple of {count}{what}, got {_describe(got)}"
-        )
+        raise Mismatch(f"{case}: expected a list or tuple of {count}{what}, got {_describe(got)}")
     if length is not None and len(items) != length:
-        raise Mismatch(
-            f"{case}: expected {length} {what}, got {len(items)}: {_short(got)}"
-        )
+        raise Mismatch(f"{case}: expected {length} {what}, got {len(items)}: {_short(got)}")
     for index, item in enumerate(items):
         if not is_number(item):
-            raise Mismatch(
-                f"{case}: item {index} should be a number, got {_describe(item)}"
-            )
+            raise Mismatch(f"{case}: item {index} should be a number, got {_describe(item)}")
     return [float(item) for item in items]
 
 
@@ -416,9 +378,7 @@ def expect_close_sequence(
     expected = list(expected)
     values = expect_sequence(got, case, length=len(expected), what=what)
     for index, (value, want) in enumerate(zip(values, expected, strict=True)):
-        expect_close(
-            value, want, f"{case}, item {index}", rel=rel, abs_tol=abs_tol
-        )
+        expect_close(value, want, f"{case}, item {index}", rel=rel, abs_tol=abs_tol)
     return values
 
 
@@ -493,9 +453,7 @@ def _check(exercise_id: str, answer: Any) -> bool:
         return False
     try:
         try:
-            exercise.checker(
-                _guard(answer) if exercise.kind == "function" else answer
-            )
+            exercise.checker(_guard(answer) if exercise.kind == "function" else answer)
         except (
             Mismatch,
             _NotAttempted,
@@ -514,11 +472,7 @@ def _check(exercise_id: str, answer: Any) -> bool:
         return False
     except _StubHelper as stub:
         exercise_of = _exercise_named(stub.name, exercise)
-        first = (
-            f"finish exercise {exercise_of}"
-            if exercise_of
-            else f"write {stub.name}"
-        )
+        first = f"finish exercise {exercise_of}" if exercise_of else f"write {stub.name}"
         _say(
             f"{WRONG} {header} not yet.",
             f"Your code calls {stub.name}, which is still a stub (it raises NotImplementedError): "
@@ -531,14 +485,8 @@ def _check(exercise_id: str, answer: Any) -> bool:
     except _LearnerError as failure:
         error = failure.error
         where = _learner_line(error)
-        text = (
-            f"{type(error).__name__}: {error}"
-            if str(error)
-            else type(error).__name__
-        )
-        if (
-            where is None and failure.call is None
-        ):  # e.g. a value the checker could not use
+        text = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+        if where is None and failure.call is None:  # e.g. a value the checker could not use
             _say(f"{WRONG} {header} your answer could not be checked:", text)
             return False
         lines = [where] if where else []
@@ -548,9 +496,7 @@ def _check(exercise_id: str, answer: Any) -> bool:
         _say(f"{WRONG} {header} your code raised an error", *lines)
         return False
     except RecursionError:
-        _say(
-            f"{WRONG} {header} your answer recursed without end (RecursionError)."
-        )
+        _say(f"{WRONG} {header} your answer recursed without end (RecursionError).")
         return False
     _say(f"{CORRECT} {header} correct!")
     return True
@@ -564,12 +510,8 @@ def hint(exercise_id: str) -> None:
     shown = _hints_shown.get(exercise.id, 0)
     index = min(shown, len(exercise.hints) - 1)
     _hints_shown[exercise.id] = index + 1
-    suffix = (
-        "" if index + 1 < len(exercise.hints) else " (that was the last hint)"
-    )
-    _say(
-        f"💡 Hint {index + 1}/{len(exercise.hints)} for {exercise.id}{suffix}: {exercise.hints[index]}"
-    )
+    suffix = "" if index + 1 < len(exercise.hints) else " (that was the last hint)"
+    _say(f"💡 Hint {index + 1}/{len(exercise.hints)} for {exercise.id}{suffix}: {exercise.hints[index]}")
 
 
 def reset_hints() -> None:
@@ -660,9 +602,7 @@ class BareNode:
             for key, member in vars(cls).items()
             if callable(member) and not key.startswith("__")
         )
-        have = ", ".join(
-            ["data", "grad", "label", "_prev", "_local_grads", "_op", *methods]
-        )
+        have = ", ".join(["data", "grad", "label", "_prev", "_local_grads", "_op", *methods])
         raise AttributeError(
             f"the checker's nodes have no {name!r}, only {have}: the exercise asks you to do that part"
         )

@@ -56,7 +56,7 @@ from micrograd.engine import Value
 from micrograd.losses import binary_cross_entropy_with_logits, sum_of_squares
 from micrograd.nn import Layer, Module
 from micrograd.optim import SGD
-from micrograd.widgets.player import RUN_NOTE, frame_player, with_static_fallback
+from micrograd.widgets.player import RUN_NOTE, frame_player, svg_image_tag, with_static_fallback
 
 __all__ = [
     "ACTIVATIONS",
@@ -637,7 +637,11 @@ def training_playground(
     live = TrainingPlayground(settings)
 
     def static() -> dict[str, str]:
-        frames, captions = Playground(settings).replay(replay_steps)
+        svgs, captions = Playground(settings).replay(replay_steps)
+        # each frame an <img> of its SVG: hidden frames then take no layout, and no ids can clash
+        frames = [
+            svg_image_tag(svg, html.unescape(caption)) for svg, caption in zip(svgs, captions, strict=True)
+        ]
         s = settings
         title = (
             f"Training playground: {s.dataset}, noise {s.noise:g}, 2-{'-'.join(map(str, s.hidden))}-1 "
