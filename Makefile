@@ -60,8 +60,11 @@ lab: $(STAMP)
 	$(BIN)/python -m pip install --quiet jupyterlab
 	$(BIN)/jupyter lab notebooks
 
+## benchmark: the scalar engine, the tensor engine and the training playground (benchmarks/README.md)
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/bench_engine.py
+	$(BIN)/python benchmarks/bench_tensor.py
+	$(BIN)/python benchmarks/bench_playground.py
 
 ## bench-build: time every notebook cell, `make book` and `make test` (figures: benchmarks/BUILD.md)
 bench-build: $(STAMP)

@@ -76,11 +76,11 @@ def _demo(X: list[list[float]], y: list[int], steps: int, style: str) -> dict:
         if style == "package":
             total_loss = hinge(scores, y, params, alpha=1e-4)
         else:  # the reference demo's loss, as written there
-            losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores)]
+            losses = [(1 + -yi * si).relu() for yi, si in zip(y, scores, strict=True)]
             data_loss = sum(losses) * (1.0 / len(losses))
             reg_loss = 1e-4 * sum(p * p for p in params)
             total_loss = data_loss + reg_loss
-        accuracy = sum((yi > 0) == (si.data > 0) for yi, si in zip(y, scores)) / len(y)
+        accuracy = sum((yi > 0) == (si.data > 0) for yi, si in zip(y, scores, strict=True)) / len(y)
         model.zero_grad()
         total_loss.backward()
         lr = 1.0 - 0.9 * k / 100

@@ -6,13 +6,18 @@ The most used names are available here directly::
 
 and the modules hold the rest: ``micrograd.engine`` (``Value``, ``no_grad``,
 ``topological_order``), ``micrograd.nn`` (``Module``, ``Neuron``, ``Layer``,
-``MLP``), ``micrograd.losses``, ``micrograd.optim`` (``SGD``, ``Adam``),
-``micrograd.data`` (toy datasets), ``micrograd.viz`` and ``micrograd.gradcheck``.
+``MLP``), ``micrograd.losses``, ``micrograd.optim`` (``SGD``, ``Adam``, ``AdamW``
+and the learning-rate schedules), ``micrograd.data`` (toy datasets, splits and
+mini-batches), ``micrograd.metrics``, ``micrograd.train`` (prediction without a
+graph, decision boundaries), ``micrograd.viz``, ``micrograd.gradcheck``,
+``micrograd.forward`` (dual numbers), ``micrograd.tensor`` and
+``micrograd.tensor_nn`` (the numpy tensor engine), ``micrograd.gpu`` (Numba's
+CUDA simulator) and ``micrograd.widgets`` (the explorers).
 """
 
 from micrograd.engine import Value, no_grad, zero_grad
 from micrograd.nn import MLP, Layer, Module, Neuron
-from micrograd.optim import SGD, Adam
+from micrograd.optim import SGD, Adam, AdamW
 
-__all__ = ["MLP", "SGD", "Adam", "Layer", "Module", "Neuron", "Value", "no_grad", "zero_grad"]
+__all__ = ["MLP", "SGD", "Adam", "AdamW", "Layer", "Module", "Neuron", "Value", "no_grad", "zero_grad"]
 __version__ = "1.0.0"

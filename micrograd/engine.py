@@ -38,7 +38,10 @@ A Value behaves like a Python float
   that says why: ``exp`` of more than about 709 and a ``**`` whose result is
   too large (``OverflowError``), ``log`` of a number <= 0 and a negative base
   with a fractional exponent (``ValueError``), ``0 ** -1``
-  (``ZeroDivisionError``).
+  (``ZeroDivisionError``);
+* with a numpy array on either side, numpy does the operation element by
+  element: ``Value(3.0) + np.array([1.0, 2.0])`` is an array of two Values,
+  as ``np.array([1.0, 2.0]) + Value(3.0)`` is.
 
 A Value is a node of a graph, not a number
 ------------------------------------------
@@ -500,6 +503,9 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | Number], bia
     if len(weights) != len(inputs):
         raise ValueError(f"weighted_sum: {len(weights)} weights but {len(inputs)} inputs")
     w_data = [w.data for w in weights]
+    if _no_grad_depth:  # inside no_grad(): only the number, no parents or local derivatives to collect
+        x_data = [x.data if isinstance(x, Value) else _as_float(x) for x in inputs]
+        return Value._result(sum(map(operator.mul, w_data, x_data), bias.data), (), (), "")
     if set(map(type, inputs)) <= {Value}:  # the usual case: every input is a Value
         x_data = [x.data for x in inputs]
         parents = (bias, *weights, *inputs)

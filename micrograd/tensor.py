@@ -1,8 +1,8 @@
 """A small tensor autograd engine: the scalar engine's design, one node per array operation.
 
 A :class:`Tensor` wraps an array (NumPy by default, CuPy through
-:mod:`micrograd.backend`) and remembers how it was computed, exactly like a
-scalar ``Value``:
+:mod:`micrograd.backend`, read at every call) and remembers how it was
+computed, exactly like a scalar ``Value``:
 
 * ``_prev``: its parents, the Tensors it was computed from;
 * ``_vjp`` and ``_ctx``: the rule that sends the output's gradient back to the
@@ -23,6 +23,7 @@ operation                          VJP: gradient sent to each input
 ``a / b``                          ``g / b``, ``-g * a / b**2``
 ``a ** n`` (n a number)            ``g * n * a**(n-1)``
 ``a @ b``                          ``g @ b.T``, ``a.T @ g``
+``affine(x, W, b)`` = x @ W + b    ``g @ W.T``, ``x.T @ g``, ``g.sum(axis=0)``
 ``a.sum(axis)``                    ``g`` copied back along ``axis``
 ``a.mean(axis)``                   ``g / n`` copied back along ``axis``
 ``a.max(axis)``                    ``g`` to the largest entries (shared by ties)
@@ -39,6 +40,10 @@ operation                          VJP: gradient sent to each input
 input that was stretched is the *sum* of the gradients of its copies, so
 ``backward`` sums each gradient back to its input's shape (:func:`unbroadcast`).
 
+``backward`` sorts the graph with :func:`micrograd.engine.topological_order`
+(the scalar engine's iterative sort: it only reads ``_prev``), then applies
+each node's VJP once, in reverse order.
+
 **Constants.** Plain numbers and arrays are constants: they take part in the
 computation but are not parents and get no gradient (a network's inputs and
 labels are arrays, its weights are Tensors).
@@ -46,8 +51,9 @@ labels are arrays, its weights are Tensors).
 A Tensor's data must be floating point (ints are converted from Python
 numbers and lists; an integer *array* is refused, since a gradient could not
 be stored in it). ``grad`` is ``None`` until ``backward`` reaches the Tensor;
-leaves accumulate (``+``) across calls, so clear them between steps (an
-optimizer's ``zero_grad`` sets them to ``0.0``, which works like zeros).
+leaves accumulate (``+``) across calls, so clear them between steps
+(``model.zero_grad()`` of :mod:`micrograd.tensor_nn` sets them back to
+``None``; an optimizer's ``zero_grad()`` fills them with zeros).
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ from typing import Any
 import numpy
 
 from micrograd import backend
+from micrograd.engine import topological_order  # the scalar engine's sort: it reads only ``_prev``
 
 __all__ = ["Tensor", "affine", "log_softmax", "logsumexp", "topological_order", "unbroadcast"]
 
@@ -150,36 +157,6 @@ def _axes(axis: int | Sequence[int] | None, ndim: int, op: str) -> tuple[int, ..
 
 
 # ---- the graph -----------------------------------------------------------------------------------
-
-
-def topological_order(root: Any) -> list[Any]:
-    """Every node ``root`` depends on, each after all of its parents (any objects with ``_prev``).
-
-    A depth-first search with an explicit stack, so a graph of any depth works.
-    A node found for the first time goes back on the stack under a ``None``
-    marker, with its parents on top: when the marker comes off again, all of its
-    parents are in the order, so the node goes in next. A leaf goes in at once.
-    """
-    order: list[Any] = []
-    visited: set[Any] = set()  # the nodes themselves: a Tensor hashes by identity
-    stack: list[Any] = [root]
-    push, pop, add = stack.append, stack.pop, visited.add
-    while stack:
-        node = pop()
-        if node is None:  # the marker: everything above the node below it is done
-            order.append(pop())
-        elif node not in visited:
-            add(node)
-            push(node)
-            push(None)
-            for parent in node._prev:
-                if parent not in visited:
-                    if parent._prev:
-                        push(parent)
-                    else:
-                        add(parent)
-                        order.append(parent)
-    return order
 
 
 def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:

@@ -1,6 +1,10 @@
 """Execute notebooks in place, so their stored outputs match the current code.
 
 python scripts/execute_notebooks.py notebooks/*.ipynb
+
+First brings the "Where we are" recap cells of chapters 4 and 5 up to date with
+the ``# @save`` cells they copy (scripts/sync_recap_cells.py), so a notebook is
+never executed with a stale copy of the engine.
 """
 
 from __future__ import annotations
@@ -50,6 +54,11 @@ def execute(path: Path) -> float:
 
 
 def main(paths: list[str]) -> None:
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import sync_recap_cells
+
+    for name in sync_recap_cells.sync():
+        print(f"{name}: recap cell brought up to date with the # @save cells", flush=True)
     for index, name in enumerate(paths, 1):
         print(f"[{index}/{len(paths)}] {name} ...", end=" ", flush=True)
         print(f"{execute(Path(name)):.1f} s", flush=True)

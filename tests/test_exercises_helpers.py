@@ -14,7 +14,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from micrograd.engine import Value
+from micrograd.engine import Value, topological_order
 from micrograd.exercises.core import (
     BareNode,
     Mismatch,
@@ -28,7 +28,6 @@ from micrograd.exercises.core import (
     expect_number,
     expect_sequence,
     fmt,
-    graph_order,
     is_number,
 )
 
@@ -149,7 +148,7 @@ def test_bare_copy_keeps_the_shape_and_has_no_methods():
     b.label = "b"
     copy = bare_copy(b)
     assert isinstance(copy, BareNode) and copy.label == "b" and copy.data == b.data
-    nodes = graph_order(copy)
+    nodes = topological_order(copy)
     assert len(nodes) == 3  # a, a*a, b: a stays one node
     square = copy._prev[0]
     assert square._prev[0] is square._prev[1]
@@ -163,7 +162,7 @@ def test_bare_copy_handles_deep_graphs():
     y = Value(0.5)
     for _ in range(3000):
         y = y.tanh()
-    assert len(graph_order(bare_copy(y))) == 3001
+    assert len(topological_order(bare_copy(y))) == 3001
 
 
 class _LearnersModel:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-from micrograd.engine import Value, weighted_sum
+from micrograd.engine import Value, topological_order, weighted_sum
 from micrograd.exercises.core import (
     BareNode,
     Exercise,
@@ -23,7 +23,6 @@ from micrograd.exercises.core import (
     expect_close,
     expect_number,
     fmt,
-    graph_order,
     register,
 )
 
@@ -36,7 +35,7 @@ def _name(node) -> str:
 
 def _labelled(root) -> dict[str, BareNode]:
     """The labelled nodes of a graph, by label."""
-    return {node.label: node for node in graph_order(root) if node.label}
+    return {node.label: node for node in topological_order(root) if node.label}
 
 
 # ---- graphs the checkers use ------------------------------------------------------
@@ -220,7 +219,7 @@ def topo_sort(root):
 def _check_order(order: object, root, case: str) -> None:
     if not isinstance(order, (list, tuple)):
         raise Mismatch(f"on {case}: expected a list of nodes, got {type(order).__name__}")
-    expected = {id(node): node for node in graph_order(root)}
+    expected = {id(node): node for node in topological_order(root)}
     position: dict[int, int] = {}
     for index, node in enumerate(order):
         if id(node) not in expected:
@@ -337,21 +336,18 @@ class _BackwardNode(BareNode):
 
     __slots__ = ()
 
-    def _backward(self) -> None:
-        """Chain rule at one node: each parent's grad += local_grad * self.grad."""
-        for parent, local_grad in zip(self._prev, self._local_grads, strict=True):
-            parent.grad += local_grad * self.grad
+    _backward = Value._backward  # the engine's own chain rule at one node
 
     def topological_order(self) -> list[_BackwardNode]:
         """Every node this one depends on, each after all of its parents."""
-        return graph_order(self)
+        return topological_order(self)
 
 
 def _check_backward(answer) -> None:
     for case, build in [*_SMALL_GRAPHS, _DEEP_CASE]:
         expected_root = bare_copy(build(), _BackwardNode)
         backward(expected_root)
-        expected = [node.grad for node in graph_order(expected_root)]
+        expected = [node.grad for node in topological_order(expected_root)]
         root = bare_copy(build(), _BackwardNode)
         try:
             answer(root)
@@ -359,7 +355,7 @@ def _check_backward(answer) -> None:
             raise _recursion_hint(error, case) from None
         if root.grad == 0.0:
             raise Mismatch(f"on {case}: the root's grad is still 0; start with root.grad = 1 (dL/dL = 1)")
-        nodes = graph_order(root)
+        nodes = topological_order(root)
         for node, want in zip(nodes, expected, strict=True):
             expect_close(node.grad, want, f"{_name(node)}.grad on {case}")
         _check_second_call(answer, root, nodes, expected, case)

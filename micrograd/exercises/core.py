@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from types import CodeType
 from typing import Any
 
+from micrograd.engine import topological_order
+
 NOT_ATTEMPTED = "⏳"
 CORRECT = "✅"
 WRONG = "❌"
@@ -382,6 +384,28 @@ def expect_close_sequence(
     return values
 
 
+def expect_close_array(got: Any, expected: Any, case: str, rel: float = 1e-7, abs_tol: float = 1e-10) -> None:
+    """Raise Mismatch unless ``got`` is a numpy array of ``expected``'s shape, close entry by entry.
+
+    A plain number is accepted where a 0-d array is expected. The message names the
+    first entry that differs (``entry (1, 0)``), with ``expect_close``'s digits.
+    """
+    import numpy as np  # (only the tensor chapters' checkers need numpy)
+
+    expected = np.asarray(expected)
+    if is_number(got) and expected.shape == ():
+        got = np.asarray(got)
+    if not _is_numpy_array(got):
+        raise Mismatch(f"{case}: expected a numpy array of shape {expected.shape}, got {type(got).__name__}")
+    if got.shape != expected.shape:
+        raise Mismatch(f"{case}: expected an array of shape {expected.shape}, got shape {got.shape}")
+    if got.dtype.kind not in "iuf":
+        raise Mismatch(f"{case}: expected an array of numbers, got dtype {got.dtype}")
+    for index in np.ndindex(expected.shape):
+        where = f"{case}, entry {index}" if index else case
+        expect_close(got[index].item(), float(expected[index]), where, rel=rel, abs_tol=abs_tol)
+
+
 class CheckResult(int):
     """True or False, as ``check`` returns it; a notebook shows only the printed message.
 
@@ -608,22 +632,6 @@ class BareNode:
         )
 
 
-def graph_order(root: Any) -> list[Any]:
-    """Every node ``root`` depends on (through ``_prev``), each once, parents first; no recursion."""
-    order: list[Any] = []
-    visited: set[int] = set()
-    stack: list[tuple[Any, bool]] = [(root, False)]
-    while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
-            order.append(node)
-        elif id(node) not in visited:
-            visited.add(id(node))
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in node._prev)
-    return order
-
-
 def bare_copy(root: Any, node_class: type[BareNode] = BareNode) -> BareNode:
     """A copy of the graph of ``root`` (any Value-like object) made of ``node_class`` nodes.
 
@@ -631,7 +639,7 @@ def bare_copy(root: Any, node_class: type[BareNode] = BareNode) -> BareNode:
     labels, local derivatives and ops; works for graphs of any depth.
     """
     copies: dict[int, BareNode] = {}
-    for node in graph_order(root):
+    for node in topological_order(root):
         copy = node_class(
             node.data,
             tuple(copies[id(parent)] for parent in node._prev),
