@@ -277,7 +277,7 @@ class Value:
             result = math.exp(self.data)
         except OverflowError:
             raise OverflowError(
-                f"exp({self.data!r}) is too large for a float (the limit is about exp(709))"
+                f"exp({self.data!r}) overflows a float (the limit is about exp(709))"
             ) from None
         return Value._result(result, (self,), (result,), "exp")
 

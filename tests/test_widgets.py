@@ -163,6 +163,8 @@ def test_static_frames_leave_out_x_where_f_is_undefined():
     explorer = derivative_explorer(math.log, x=1.0, h=0.5, x_range=(-1, 3))
     assert explorer.frame_values()[0] == [1.0, 2.2]  # -0.2 left out: log(-0.2) raises
     assert explorer._repr_mimebundle_()["text/html"].count('class="mg-frame"') == 7
+    alone = derivative_explorer(math.log, x=0.5, h=0.1, x_range=(-3, 0.6))  # one x left: one panel
+    assert alone.frame_values()[0] == [0.5] and len(alone.frame_figure([0.5], 0.1)[0].axes) == 1
     nowhere = derivative_explorer(lambda x: math.log(x - 10), x=1.0, x_range=(0, 3))
     page = nowhere._repr_mimebundle_()["text/html"]
     assert "cannot be evaluated at x = 1" in page and "mg-player" not in page

@@ -247,7 +247,8 @@ class DerivativeExplorer(StaticFallbackMixin, widgets.VBox):
         """One frame: the secant and tangent at each x in ``xs`` for this h, side by side."""
         fig = Figure(figsize=(9, 3.1))
         infos = []
-        for index, (ax, x) in enumerate(zip(fig.subplots(1, len(xs), sharey=True), xs)):
+        axes = fig.subplots(1, len(xs), sharey=True, squeeze=False)[0]
+        for index, (ax, x) in enumerate(zip(axes, xs, strict=True)):
             info = SecantPlot(ax, self.f, self.df, self.x_range, self.name).update(x, h)
             infos.append(info)
             ax.set_ylabel(self.name if index == 0 else "")

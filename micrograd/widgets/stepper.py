@@ -162,7 +162,7 @@ class BackpropSteps:
             copy = copies[id(node)]
             grads = {id(parent): copies[id(parent)].grad for parent in node._prev}
             updates = []
-            for index, (parent, local) in enumerate(zip(node._prev, copy._local_grads)):
+            for index, (parent, local) in enumerate(zip(node._prev, copy._local_grads, strict=True)):
                 before = grads[id(parent)]
                 grads[id(parent)] = before + local * copy.grad  # what the engine does next, for the text
                 first = id(parent) not in reached
