@@ -22,6 +22,9 @@ import pytest
 
 from micrograd.engine import Value
 from micrograd.exercises import check, hint, registry, reset_hints
+from micrograd.exercises.ch03 import _grads_by_nudging
+from micrograd.exercises.ch04 import _backward_without_zeroing, _backward_zeroing_everything
+from micrograd.exercises.ch06 import _forward_difference_check
 from micrograd.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG
 
 
@@ -269,18 +272,6 @@ def test_the_engine_cannot_do_the_work(exercise_id, shortcut, method, capsys):
     assert f"no {method!r}" in out
 
 
-def _grads_by_nudging(a, b, c, f, h=1e-5):
-    def L(a, b, c, f):
-        return (a * b + c) * f
-
-    return (
-        (L(a + h, b, c, f) - L(a - h, b, c, f)) / (2 * h),
-        (L(a, b + h, c, f) - L(a, b - h, c, f)) / (2 * h),
-        (L(a, b, c + h, f) - L(a, b, c - h, f)) / (2 * h),
-        (L(a, b, c, f + h) - L(a, b, c, f - h)) / (2 * h),
-    )
-
-
 @pytest.mark.parametrize("h", [1e-3, 1e-5, 1e-7, 1.0])
 def test_nudging_fails_3_3(h, capsys):
     out = _fails("3.3", lambda a, b, c, f: _grads_by_nudging(a, b, c, f, h), capsys)
@@ -315,42 +306,13 @@ def test_4_4_assigning_is_blamed_on_plus_equals(capsys):
     assert "+=" in out
 
 
-def _find_wrong_rule_forward(ops):
-    """6.3 with forward differences: right idea, too inaccurate a numerical side."""
-    for name, op in ops.items():
-        for x in (-1.3, -0.4, 0.7, 1.6):
-            v = Value(x)
-            op(v).backward()
-            h = 1e-6
-            numerical = (op(Value(x + h)).data - op(Value(x)).data) / h
-            if abs(v.grad - numerical) / max(abs(v.grad) + abs(numerical), 1e-2) > 1e-6:
-                return name
-    return None
-
-
 def test_6_3_an_inaccurate_check_is_blamed_not_the_right_rule(capsys):
-    out = _fails("6.3", _find_wrong_rule_forward, capsys)
+    out = _fails("6.3", _forward_difference_check, capsys)
     assert "'sin' is wrong, but its rule is right" in out
     assert "too inaccurate" in out and "central difference" in out
 
 
 # ---- exercise 4.3 follows the engine's rule -------------------------------------------
-
-
-def _backward_zeroing_everything(root):
-    order = root.topological_order()
-    for node in order:
-        node.grad = 0.0
-    root.grad = 1.0
-    for node in reversed(order):
-        node._backward()
-
-
-def _backward_zeroing_nothing(root):
-    order = root.topological_order()
-    root.grad = 1.0
-    for node in reversed(order):
-        node._backward()
 
 
 def test_4_3_a_backward_that_resets_the_leaves_fails(capsys):
@@ -359,7 +321,7 @@ def test_4_3_a_backward_that_resets_the_leaves_fails(capsys):
 
 
 def test_4_3_a_backward_that_keeps_stale_interior_grads_fails(capsys):
-    out = _fails("4.3", _backward_zeroing_nothing, capsys)
+    out = _fails("4.3", _backward_without_zeroing, capsys)
     assert "interior" in out
 
 

@@ -13,6 +13,8 @@ widget ids are not compared).
 from __future__ import annotations
 
 import ast
+import copy
+import importlib.util
 from collections import defaultdict
 from pathlib import Path
 
@@ -21,6 +23,12 @@ import pytest
 from IPython.core.inputtransformer2 import TransformerManager
 
 nbclient = pytest.importorskip("nbclient")
+
+_spec = importlib.util.spec_from_file_location(
+    "execute_notebooks", Path(__file__).resolve().parent.parent / "scripts" / "execute_notebooks.py"
+)
+_execute_notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_execute_notebooks)
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
 # what strict nbval leaves out of its comparison (nbval.plugin.IPyNbFile.skip_compare)
@@ -70,19 +78,11 @@ def defines_or_patches(source: str) -> bool:
 
 
 def _merged(outputs: list) -> list:
-    """Consecutive pieces of one stream joined, as scripts/execute_notebooks.py stores them."""
-    merged: list = []
-    for output in outputs:
-        previous = merged[-1] if merged else None
-        if (
-            previous is not None
-            and output.get("output_type") == previous.get("output_type") == "stream"
-            and output.get("name") == previous.get("name")
-        ):
-            previous["text"] += output["text"]
-        else:
-            merged.append(dict(output))
-    return merged
+    """Consecutive pieces of one stream joined, as scripts/execute_notebooks.py stores them.
+
+    (On a copy: ``merge_streams`` joins the pieces in place.)
+    """
+    return _execute_notebooks.merge_streams(copy.deepcopy(outputs))
 
 
 def comparable(outputs: list) -> dict[str, list]:
