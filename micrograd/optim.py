@@ -52,10 +52,11 @@ __all__ = [
 
 def _check_number(name: str, x: object, low: float, high: float = math.inf, high_ok: bool = True) -> float:
     """x as a float, or a clear error if it is not a number in [low, high] (or [low, high))."""
-    if isinstance(x, bool) or not isinstance(x, Real):
-        raise TypeError(f"{name} must be a number, got {type(x).__name__}: {x!r}")
-    x = float(x)
-    if math.isnan(x) or not (low <= x <= high if high_ok else low <= x < high):
+    if type(x) is not float:  # an int, a NumPy number, a Fraction...; a bool is not a number here
+        if isinstance(x, bool) or not isinstance(x, Real):
+            raise TypeError(f"{name} must be a number, got {type(x).__name__}: {x!r}")
+        x = float(x)
+    if not (low <= x <= high if high_ok else low <= x < high):  # (False for nan too)
         closing = "]" if high_ok else ")"
         raise ValueError(f"{name} must be in [{low}, {high}{closing}, got {x!r}")
     return x
@@ -144,12 +145,6 @@ class Optimizer:
             if p.grad is not None:
                 p.grad = _zeros_like(p.grad)
 
-    def _with_grads(self) -> Iterable[tuple[Any, Any, dict[str, Any]]]:
-        """(parameter, its grad, its state) for every parameter that has a grad."""
-        for p, state in zip(self.params, self.state, strict=True):
-            if p.grad is not None:
-                yield p, p.grad, state
-
     def step(self) -> None:
         raise NotImplementedError
 
@@ -195,7 +190,10 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Update every parameter once, using its current grad."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        for p, g, state in self._with_grads():
+        for p, state in zip(self.params, self.state, strict=True):
+            g = p.grad
+            if g is None:
+                continue  # no gradient: skipped, as in PyTorch
             if wd != 0.0:
                 g = g + wd * p.data
             if mu != 0.0:
@@ -255,7 +253,10 @@ class Adam(Optimizer):
         self.t += 1
         step_size = lr / (1.0 - beta1**self.t)
         correction2_sqrt = (1.0 - beta2**self.t) ** 0.5
-        for p, g, state in self._with_grads():
+        for p, state in zip(self.params, self.state, strict=True):
+            g = p.grad
+            if g is None:
+                continue
             if wd != 0.0:
                 if self.decoupled:
                     p.data = p.data * (1.0 - lr * wd)  # AdamW: shrink p itself, before the step

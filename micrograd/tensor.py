@@ -37,12 +37,14 @@ operation                          VJP: gradient sent to each input
 
 **Broadcasting.** NumPy stretches operands to a common shape (a bias of shape
 ``(n,)`` is added to every row of an ``(m, n)`` batch). The gradient of an
-input that was stretched is the *sum* of the gradients of its copies, so
-``backward`` sums each gradient back to its input's shape (:func:`unbroadcast`).
+input that was stretched is the *sum* of the gradients of its copies, so the
+VJPs of the operations that broadcast (``+ - * /`` and batched ``@``) sum each
+gradient back to its input's shape (:func:`unbroadcast`). Every VJP returns
+gradients in its inputs' shapes, as the tests check for every operation.
 
 ``backward`` sorts the graph with :func:`micrograd.engine.topological_order`
 (the scalar engine's iterative sort: it only reads ``_prev``), then applies
-each node's VJP once, in reverse order.
+each node's VJP once, in reverse order, and adds what it returns to the parents' grads.
 
 **Constants.** Plain numbers and arrays are constants: they take part in the
 computation but are not parents and get no gradient (a network's inputs and
@@ -180,35 +182,46 @@ def unbroadcast(grad: Any, shape: tuple[int, ...]) -> Any:
     return backend.xp.asarray(grad) if not shape else grad
 
 
-# ---- the VJP rules: (g, ctx) -> one gradient per parent ------------------------------------------
+# ---- the VJP rules: (g, ctx) -> one gradient per parent, in the parent's shape --------------------
 # ``which`` says which operands of a binary operation are Tensors: 3 both, 1 the left one, 2 the right one.
 
 BOTH, LEFT, RIGHT = 3, 1, 2
 
 
-def _add_vjp(g, which):
-    return (g, g) if which == BOTH else (g,)
+def _summed_back(which, a, b, grad_a, grad_b):
+    """The gradients of the operands that are Tensors, each summed back to its operand's shape.
 
-
-def _sub_vjp(g, which):
+    The element-wise operations broadcast their operands, so their rules end here.
+    """
     if which == BOTH:
-        return (g, -g)
-    return (g,) if which == LEFT else (-g,)
+        return (unbroadcast(grad_a, _shape(a)), unbroadcast(grad_b, _shape(b)))
+    if which == LEFT:
+        return (unbroadcast(grad_a, _shape(a)),)
+    return (unbroadcast(grad_b, _shape(b)),)
+
+
+def _add_vjp(g, ctx):
+    a, b, which = ctx
+    return _summed_back(which, a, b, g, g)
+
+
+def _sub_vjp(g, ctx):
+    a, b, which = ctx
+    return _summed_back(which, a, b, g, -g if which & RIGHT else None)
 
 
 def _mul_vjp(g, ctx):
     a, b, which = ctx
-    if which == BOTH:
-        return (g * b, g * a)
-    return (g * b,) if which == LEFT else (g * a,)
+    grad_a = g * b if which & LEFT else None
+    grad_b = g * a if which & RIGHT else None
+    return _summed_back(which, a, b, grad_a, grad_b)
 
 
 def _div_vjp(g, ctx):
-    b, out, which = ctx  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b**2 = -out/b
-    if which == BOTH:
-        ga = g / b
-        return (ga, -ga * out)
-    return (g / b,) if which == LEFT else (-g * out / b,)
+    a, b, out, which = ctx  # d(a/b)/da = 1/b;  d(a/b)/db = -a/b**2 = -out/b
+    grad_a = g / b
+    grad_b = -grad_a * out if which & RIGHT else None
+    return _summed_back(which, a, b, grad_a, grad_b)
 
 
 def _pow_vjp(g, ctx):
@@ -228,21 +241,24 @@ def _matmul_vjp(g, ctx):
         if which == BOTH:
             return (g @ b.T, a.T @ g)
         return (g @ b.T,) if which == LEFT else (a.T @ g,)
-    # 1-D operands: make them matrices (a row, b a column), as matmul itself does
+    # 1-D operands: make them matrices (a row, b a column), as matmul itself does; the
+    # leading (batch) axes broadcast, so the gradients are summed back to the operands' shapes
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
     if a.ndim == 1:
         g = g[..., None, :]
     if b.ndim == 1:
         g = g[..., None]
-    grads = []
+    grad_a = grad_b = None
     if which & LEFT:
-        ga = g @ b2.swapaxes(-1, -2)
-        grads.append(ga.reshape(ga.shape[:-2] + (a.shape[0],)) if a.ndim == 1 else ga)
+        grad_a = g @ b2.swapaxes(-1, -2)
+        if a.ndim == 1:
+            grad_a = grad_a[..., 0, :]  # drop the row axis that made a a matrix
     if which & RIGHT:
-        gb = a2.swapaxes(-1, -2) @ g
-        grads.append(gb.reshape(gb.shape[:-2] + (b.shape[0],)) if b.ndim == 1 else gb)
-    return tuple(grads)
+        grad_b = a2.swapaxes(-1, -2) @ g
+        if b.ndim == 1:
+            grad_b = grad_b[..., 0]  # drop the column axis that made b a matrix
+    return _summed_back(which, a, b, grad_a, grad_b)
 
 
 def _affine_vjp(g, ctx):
@@ -407,12 +423,13 @@ class Tensor:
         """out = a + b;  VJP: g to a, g to b (each summed back to its shape)."""
         if type(other) is Tensor:
             try:
-                return Tensor._result(self.data + other.data, (self, other), _add_vjp, BOTH, "+")
+                out = self.data + other.data
+                return Tensor._result(out, (self, other), _add_vjp, (self.data, other.data, BOTH), "+")
             except ValueError:
                 raise _broadcast_error("+", self.data, other.data) from None
         b = _constant(other, "+")
         try:
-            return Tensor._result(self.data + b, (self,), _add_vjp, LEFT, "+")
+            return Tensor._result(self.data + b, (self,), _add_vjp, (self.data, b, LEFT), "+")
         except ValueError:
             raise _broadcast_error("+", self.data, b) from None
 
@@ -422,12 +439,13 @@ class Tensor:
         """out = a - b;  VJP: g to a, -g to b."""
         if type(other) is Tensor:
             try:
-                return Tensor._result(self.data - other.data, (self, other), _sub_vjp, BOTH, "-")
+                out = self.data - other.data
+                return Tensor._result(out, (self, other), _sub_vjp, (self.data, other.data, BOTH), "-")
             except ValueError:
                 raise _broadcast_error("-", self.data, other.data) from None
         b = _constant(other, "-")
         try:
-            return Tensor._result(self.data - b, (self,), _sub_vjp, LEFT, "-")
+            return Tensor._result(self.data - b, (self,), _sub_vjp, (self.data, b, LEFT), "-")
         except ValueError:
             raise _broadcast_error("-", self.data, b) from None
 
@@ -435,7 +453,7 @@ class Tensor:
         """out = c - a for a constant c;  VJP: -g to a."""
         c = _constant(other, "-")
         try:
-            return Tensor._result(c - self.data, (self,), _sub_vjp, RIGHT, "-")
+            return Tensor._result(c - self.data, (self,), _sub_vjp, (c, self.data, RIGHT), "-")
         except ValueError:
             raise _broadcast_error("-", c, self.data) from None
 
@@ -449,7 +467,7 @@ class Tensor:
                 raise _broadcast_error("*", a, b) from None
         b = _constant(other, "*")
         try:
-            return Tensor._result(self.data * b, (self,), _mul_vjp, (None, b, LEFT), "*")
+            return Tensor._result(self.data * b, (self,), _mul_vjp, (self.data, b, LEFT), "*")
         except ValueError:
             raise _broadcast_error("*", self.data, b) from None
 
@@ -465,8 +483,8 @@ class Tensor:
         except ValueError:
             raise _broadcast_error("/", self.data, b) from None
         if is_tensor:
-            return Tensor._result(out, (self, other), _div_vjp, (b, out, BOTH), "/")
-        return Tensor._result(out, (self,), _div_vjp, (b, None, LEFT), "/")
+            return Tensor._result(out, (self, other), _div_vjp, (self.data, b, out, BOTH), "/")
+        return Tensor._result(out, (self,), _div_vjp, (self.data, b, None, LEFT), "/")
 
     def __rtruediv__(self, other: ArrayLike) -> Tensor:
         """out = c / a for a constant c;  VJP: -g * c / a**2 = -g * out / a to a."""
@@ -476,7 +494,7 @@ class Tensor:
             out = c / self.data
         except ValueError:
             raise _broadcast_error("/", c, self.data) from None
-        return Tensor._result(out, (self,), _div_vjp, (self.data, out, RIGHT), "/")
+        return Tensor._result(out, (self,), _div_vjp, (c, self.data, out, RIGHT), "/")
 
     def __pow__(self, exponent: float) -> Tensor:
         """out = a**n for a number n;  VJP: g * n * a**(n-1)."""
@@ -504,7 +522,10 @@ class Tensor:
         is_tensor = type(other) is Tensor
         b = other.data if is_tensor else _constant(other, "@")
         a = self.data
-        out = _matmul(a, b)
+        try:
+            out = a @ b
+        except ValueError:
+            raise _matmul_error(a, b) from None
         if is_tensor:
             return Tensor._result(out, (self, other), _matmul_vjp, (a, b, BOTH), "@")
         return Tensor._result(out, (self,), _matmul_vjp, (a, b, LEFT), "@")
@@ -512,7 +533,10 @@ class Tensor:
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
         """out = c @ a for a constant c (e.g. a batch of inputs);  VJP: c.T @ g to a."""
         c = _constant(other, "@")
-        out = _matmul(c, self.data)
+        try:
+            out = c @ self.data
+        except ValueError:
+            raise _matmul_error(c, self.data) from None
         return Tensor._result(out, (self,), _matmul_vjp, (c, self.data, RIGHT), "@")
 
     # ---- reductions ----------------------------------------------------------------------------------
@@ -649,8 +673,8 @@ class Tensor:
         A one-entry Tensor (a loss) seeds its own gradient with 1. Any other
         needs ``gradient``, an array of its shape: the gradient of some final
         number with respect to this Tensor. The nodes are visited in reverse
-        topological order; each applies its VJP and passes the results to its
-        parents, summed back to their shapes. Leaves accumulate their grads
+        topological order; each applies its VJP, which gives one gradient per
+        parent in that parent's shape, and adds it to the parent's grad. Leaves accumulate their grads
         (``+``); the other nodes' grads are recomputed on every call.
         """
         xp = backend.xp
@@ -675,23 +699,17 @@ class Tensor:
                 node.grad = None  # an inner node's grad is recomputed, not added to
         self.grad = seed if self.grad is None else self.grad + seed
         for node in reversed(order):
-            prev = node._prev
-            if not prev:
-                continue
             out_grad = node.grad
-            if out_grad is None:
-                continue
-            for parent, g in zip(prev, node._vjp(out_grad, node._ctx), strict=True):
-                if g.shape != parent.data.shape:
-                    g = unbroadcast(g, parent.data.shape)
-                if parent.grad is None:
-                    # a leaf's grad is the learner's to keep and change: it must not share
-                    # memory with another node's grad (a view, or the same array passed on)
-                    if not parent._prev and (g is out_grad or g.base is not None):
-                        g = g.copy()
-                    parent.grad = g
-                else:
-                    parent.grad = parent.grad + g
+            if out_grad is None or not node._prev:
+                continue  # a leaf, or a node the gradient does not reach
+            # (strict=False: every VJP returns one gradient per parent, as the tests check)
+            for parent, grad in zip(node._prev, node._vjp(out_grad, node._ctx), strict=False):
+                if parent.grad is not None:
+                    parent.grad = parent.grad + grad
+                elif parent._prev or not (grad is out_grad or grad.base is not None):
+                    parent.grad = grad
+                else:  # a leaf's grad is the learner's to change: never the same memory as another grad
+                    parent.grad = grad.copy()
 
     def __repr__(self) -> str:
         text = numpy.array_repr(backend.asnumpy(self.data)).replace("\n", "\n ")
@@ -707,18 +725,16 @@ def _array(x: Any) -> Any:
     return x if backend.is_array(x) else backend.xp.asarray(x)
 
 
-def _matmul(a: Any, b: Any) -> Any:
-    try:
-        return a @ b
-    except ValueError:
-        sa, sb = _shape(a), _shape(b)
-        if not sa or not sb:
-            raise ValueError(f"@: shapes {sa} and {sb}: matmul needs arrays with at least one axis") from None
-        inner_b = sb[0] if len(sb) == 1 else sb[-2]
-        raise ValueError(
-            f"@: shapes {sa} and {sb} do not fit: the last size of the left ({sa[-1]}) must equal "
-            f"the {'only' if len(sb) == 1 else 'second-to-last'} size of the right ({inner_b})"
-        ) from None
+def _matmul_error(a: Any, b: Any) -> ValueError:
+    """The error for ``a @ b`` when the shapes do not fit, saying which sizes must agree."""
+    sa, sb = _shape(a), _shape(b)
+    if not sa or not sb:
+        return ValueError(f"@: shapes {sa} and {sb}: matmul needs arrays with at least one axis")
+    inner_b = sb[0] if len(sb) == 1 else sb[-2]
+    return ValueError(
+        f"@: shapes {sa} and {sb} do not fit: the last size of the left ({sa[-1]}) must equal "
+        f"the {'only' if len(sb) == 1 else 'second-to-last'} size of the right ({inner_b})"
+    )
 
 
 def _check_divisor(b: Any, op: str) -> None:
@@ -755,7 +771,10 @@ def affine(x: Tensor | Any, W: Tensor, b: Tensor) -> Tensor:
             f"affine(x, W, b) needs x of shape (n, nin), W of shape (nin, nout) and b of shape (nout,); "
             f"got {_shape(xd)}, {Wd.shape} and {bd.shape}"
         )
-    out = _matmul(xd, Wd)
+    try:
+        out = xd @ Wd
+    except ValueError:
+        raise _matmul_error(xd, Wd) from None
     out += bd
     if is_tensor:
         return Tensor._result(out, (x, W, b), _affine_vjp, (xd, Wd, BOTH), "x@W+b")

@@ -112,12 +112,13 @@ class Linear(Module):
         self.nonlin = nonlin
 
     def __call__(self, x: Tensor | Any) -> Tensor:
-        nin = self.W.data.shape[0]
-        if getattr(x, "ndim", 2) != 2 or x.shape[1] != nin:
+        try:
+            out = affine(x, self.W, self.b)  # x @ W + b as one node; it checks the shapes
+        except ValueError:
+            nin = self.W.data.shape[0]
             raise ValueError(
                 f"{self!r} takes a batch of shape (n, {nin}), got shape {tuple(getattr(x, 'shape', ()))}"
-            )
-        out = affine(x, self.W, self.b)  # x @ W + b as one node
+            ) from None
         return out.relu() if self.nonlin else out
 
     def parameters(self) -> list[Tensor]:
@@ -208,7 +209,7 @@ def _hinge_vjp(g, ctx):
     dscores, datas, alpha = ctx
     g = float(g)
     scale = 2.0 * alpha * g
-    return (dscores * g, *(scale * d for d in datas))
+    return (dscores * g, *[scale * d for d in datas])
 
 
 def hinge(scores: Tensor, labels: Any, parameters: Iterable[Tensor] = (), alpha: float = 0.0) -> Tensor:
@@ -219,7 +220,8 @@ def hinge(scores: Tensor, labels: Any, parameters: Iterable[Tensor] = (), alpha:
     d/ds_i = -y_i / n where the margin ``1 - y_i s_i`` is positive (else 0), d/dp = 2 alpha p.
     """
     scores, labels = _batch("hinge", scores, labels)
-    if not bool((abs(labels) == 1).all()):
+    xp = backend.xp
+    if xp.count_nonzero(abs(labels) != 1):
         raise ValueError("hinge: labels must be -1 or +1 (for 0/1 labels use 2 * y - 1)")
     if isinstance(alpha, bool) or not isinstance(alpha, (int, float)) or not alpha >= 0:
         raise ValueError(f"hinge: alpha must be a number >= 0, got {alpha!r}")
@@ -228,12 +230,11 @@ def hinge(scores: Tensor, labels: Any, parameters: Iterable[Tensor] = (), alpha:
     active = margins > 0
     loss = float((margins * active).sum()) / n
     params = _parameters("hinge", parameters) if alpha else ()
-    datas = tuple(p.data for p in params)
+    datas = [p.data for p in params]
     if alpha:
         loss += float(alpha) * sum(float((d * d).sum()) for d in datas)
     dscores = (labels * active) * (-1.0 / n)
     ctx = (dscores, datas, float(alpha))
-    xp = backend.xp
     return Tensor._result(xp.asarray(loss), (scores, *params), _hinge_vjp, ctx, "hinge")
 
 

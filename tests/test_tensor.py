@@ -120,6 +120,8 @@ OPS = {
     "matmul vector @ matrix": (lambda a, b: a @ b, lambda a, b: a @ b, [B4, M42]),
     "matmul matrix @ vector": (lambda a, b: a @ b, lambda a, b: a @ b, [A34, B4]),
     "matmul constant @ tensor": (lambda b: _arr(A34) @ b, lambda b: A34 @ b, [M42]),
+    "matmul batch @ matrix": (lambda a, b: a @ b, lambda a, b: a @ b, [A34.reshape(2, 3, 2), M42[:2]]),
+    "matmul vector @ batch": (lambda a, b: a @ b, lambda a, b: a @ b, [B4[:3], A34.reshape(2, 3, 2)]),
     "affine": (lambda x, w, b: affine(x, w, b), lambda x, w, b: x @ w + b, [A34, M42, rng.normal(size=2)]),
     "affine constant input": (
         lambda w, b: affine(_arr(A34), w, b),
@@ -223,6 +225,18 @@ def test_gradient_matches_the_scalar_engine(name):
     assert float(out_t) == pytest.approx(out_v, rel=1e-12, abs=1e-12)
     for got, want in zip(grads_t, grads_v, strict=True):
         np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12, err_msg=name)
+
+
+@pytest.mark.parametrize("name", list(OPS))
+def test_every_vjp_returns_gradients_in_its_parents_shapes(name):
+    """backward() adds each gradient to its parent's grad as it is: a VJP must sum it back itself."""
+    f, _, arrays = OPS[name]
+    out = f(*[Tensor(_arr(a)) for a in arrays])
+    for node in topological_order(out):
+        if node._prev:
+            g = backend.xp.ones(node.data.shape)
+            grads = node._vjp(g, node._ctx)
+            assert [np.shape(grad) for grad in grads] == [p.data.shape for p in node._prev], node._op
 
 
 def test_forward_values_match_numpy():

@@ -23,7 +23,7 @@ from micrograd.exercises.core import (
     expect_sequence,
     register,
 )
-from micrograd.tensor import Tensor
+from micrograd.tensor import Tensor, unbroadcast
 
 __all__ = ["Function", "FunctionCtx", "MICROGRAD_LINES", "PREDICT_SNIPPET", "PYTORCH_TERMS"]
 
@@ -90,14 +90,38 @@ class Function:
         if not hasattr(out, "shape") and not isinstance(out, (int, float)):
             raise TypeError(f"{cls.__name__}.forward must return an array, got {type(out).__name__}")
         data = np.asarray(out, dtype=float)
-        return Tensor._result(data, tuple(inputs), _function_vjp, (cls, ctx), cls.__name__)
+        shapes = tuple(t.data.shape for t in inputs)
+        return Tensor._result(data, tuple(inputs), _function_vjp, (cls, ctx, shapes), cls.__name__)
 
 
-def _function_vjp(g: Any, ctx: tuple[type[Function], FunctionCtx]) -> tuple[Any, ...]:
-    """The VJP of a Function node: its class's ``backward``, one gradient per input."""
-    cls, fctx = ctx
+def _function_vjp(g: Any, ctx: tuple[type[Function], FunctionCtx, tuple]) -> tuple[Any, ...]:
+    """The VJP of a Function node: its class's ``backward``, one gradient per input, in the input's shape."""
+    cls, fctx, shapes = ctx
     grads = cls.backward(fctx, g)
-    return grads if isinstance(grads, tuple) else (grads,)
+    grads = grads if isinstance(grads, tuple) else (grads,)
+    if len(grads) != len(shapes):
+        raise TypeError(
+            f"{cls.__name__}.backward returned {len(grads)} gradient(s) for {len(shapes)} input(s): "
+            "return one per input of forward, in the same order"
+        )
+    return tuple(_input_grad(cls, i, grad, shape) for i, (grad, shape) in enumerate(zip(grads, shapes)))
+
+
+def _input_grad(cls: type[Function], index: int, grad: Any, shape: tuple[int, ...]) -> Any:
+    """``grad`` as a float array of ``shape``: summed back if it is the input broadcast (as PyTorch does)."""
+    grad = np.asarray(grad, dtype=float)
+    if grad.shape == shape:
+        return grad
+    try:
+        broadcast = np.broadcast_shapes(shape, grad.shape) == grad.shape
+    except ValueError:
+        broadcast = False
+    if not broadcast:
+        raise ValueError(
+            f"{cls.__name__}.backward returned a gradient of shape {grad.shape} for input {index}, "
+            f"which has shape {shape}: a gradient has the shape of its input"
+        )
+    return unbroadcast(grad, shape)
 
 
 # ---- 14.1 the concept map ----------------------------------------------------------------------------------
