@@ -145,6 +145,12 @@ class Optimizer:
             if p.grad is not None:
                 p.grad = _zeros_like(p.grad)
 
+    def _with_grads(self) -> Iterable[tuple[Any, Any, dict[str, Any]]]:
+        """(parameter, its grad, its state) for every parameter that has a grad."""
+        for p, state in zip(self.params, self.state, strict=True):
+            if p.grad is not None:
+                yield p, p.grad, state
+
     def step(self) -> None:
         raise NotImplementedError
 
@@ -190,10 +196,7 @@ class SGD(Optimizer):
     def step(self) -> None:
         """Update every parameter once, using its current grad."""
         lr, mu, wd = self.lr, self.momentum, self.weight_decay
-        for p, state in zip(self.params, self.state, strict=True):
-            g = p.grad
-            if g is None:
-                continue  # no gradient: skipped, as in PyTorch
+        for p, g, state in self._with_grads():
             if wd != 0.0:
                 g = g + wd * p.data
             if mu != 0.0:
@@ -253,10 +256,7 @@ class Adam(Optimizer):
         self.t += 1
         step_size = lr / (1.0 - beta1**self.t)
         correction2_sqrt = (1.0 - beta2**self.t) ** 0.5
-        for p, state in zip(self.params, self.state, strict=True):
-            g = p.grad
-            if g is None:
-                continue
+        for p, g, state in self._with_grads():
             if wd != 0.0:
                 if self.decoupled:
                     p.data = p.data * (1.0 - lr * wd)  # AdamW: shrink p itself, before the step

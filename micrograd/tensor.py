@@ -522,10 +522,7 @@ class Tensor:
         is_tensor = type(other) is Tensor
         b = other.data if is_tensor else _constant(other, "@")
         a = self.data
-        try:
-            out = a @ b
-        except ValueError:
-            raise _matmul_error(a, b) from None
+        out = _matmul(a, b)
         if is_tensor:
             return Tensor._result(out, (self, other), _matmul_vjp, (a, b, BOTH), "@")
         return Tensor._result(out, (self,), _matmul_vjp, (a, b, LEFT), "@")
@@ -533,10 +530,7 @@ class Tensor:
     def __rmatmul__(self, other: ArrayLike) -> Tensor:
         """out = c @ a for a constant c (e.g. a batch of inputs);  VJP: c.T @ g to a."""
         c = _constant(other, "@")
-        try:
-            out = c @ self.data
-        except ValueError:
-            raise _matmul_error(c, self.data) from None
+        out = _matmul(c, self.data)
         return Tensor._result(out, (self,), _matmul_vjp, (c, self.data, RIGHT), "@")
 
     # ---- reductions ----------------------------------------------------------------------------------
@@ -725,16 +719,19 @@ def _array(x: Any) -> Any:
     return x if backend.is_array(x) else backend.xp.asarray(x)
 
 
-def _matmul_error(a: Any, b: Any) -> ValueError:
-    """The error for ``a @ b`` when the shapes do not fit, saying which sizes must agree."""
-    sa, sb = _shape(a), _shape(b)
-    if not sa or not sb:
-        return ValueError(f"@: shapes {sa} and {sb}: matmul needs arrays with at least one axis")
-    inner_b = sb[0] if len(sb) == 1 else sb[-2]
-    return ValueError(
-        f"@: shapes {sa} and {sb} do not fit: the last size of the left ({sa[-1]}) must equal "
-        f"the {'only' if len(sb) == 1 else 'second-to-last'} size of the right ({inner_b})"
-    )
+def _matmul(a: Any, b: Any) -> Any:
+    """``a @ b``, or an error that says which sizes must agree."""
+    try:
+        return a @ b
+    except ValueError:
+        sa, sb = _shape(a), _shape(b)
+        if not sa or not sb:
+            raise ValueError(f"@: shapes {sa} and {sb}: matmul needs arrays with at least one axis") from None
+        inner_b = sb[0] if len(sb) == 1 else sb[-2]
+        raise ValueError(
+            f"@: shapes {sa} and {sb} do not fit: the last size of the left ({sa[-1]}) must equal "
+            f"the {'only' if len(sb) == 1 else 'second-to-last'} size of the right ({inner_b})"
+        ) from None
 
 
 def _check_divisor(b: Any, op: str) -> None:
@@ -771,10 +768,7 @@ def affine(x: Tensor | Any, W: Tensor, b: Tensor) -> Tensor:
             f"affine(x, W, b) needs x of shape (n, nin), W of shape (nin, nout) and b of shape (nout,); "
             f"got {_shape(xd)}, {Wd.shape} and {bd.shape}"
         )
-    try:
-        out = xd @ Wd
-    except ValueError:
-        raise _matmul_error(xd, Wd) from None
+    out = _matmul(xd, Wd)
     out += bd
     if is_tensor:
         return Tensor._result(out, (x, W, b), _affine_vjp, (xd, Wd, BOTH), "x@W+b")

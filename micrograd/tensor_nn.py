@@ -115,10 +115,10 @@ class Linear(Module):
         try:
             out = affine(x, self.W, self.b)  # x @ W + b as one node; it checks the shapes
         except ValueError:
-            nin = self.W.data.shape[0]
-            raise ValueError(
-                f"{self!r} takes a batch of shape (n, {nin}), got shape {tuple(getattr(x, 'shape', ()))}"
-            ) from None
+            nin, shape = self.W.data.shape[0], tuple(getattr(x, "shape", ()))
+            if len(shape) == 2 and shape[1] == nin:
+                raise  # not the batch's fault: affine's own message says what is wrong
+            raise ValueError(f"{self!r} takes a batch of shape (n, {nin}), got shape {shape}") from None
         return out.relu() if self.nonlin else out
 
     def parameters(self) -> list[Tensor]:

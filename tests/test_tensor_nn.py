@@ -175,10 +175,18 @@ def test_a_multiclass_network_learns_spirals():
 # ---- errors --------------------------------------------------------------------------------------
 
 
+def _with_bias(layer, bias):
+    """The layer with its bias replaced by a Tensor of another shape (a learner's slip)."""
+    layer.b = Tensor(bias)
+    return layer
+
+
 @pytest.mark.parametrize(
     ("make", "error", "words"),
     [
         (lambda: tensor_nn.Linear(2, 3)(np.ones((4, 3))), ValueError, "(n, 2)"),
+        (lambda: tensor_nn.Linear(2, 3)(np.ones(2)), ValueError, "(n, 2)"),
+        (lambda: _with_bias(tensor_nn.Linear(2, 3), np.ones(2))(np.ones((4, 2))), ValueError, "b of shape"),
         (lambda: tensor_nn.Linear(2.0, 3), TypeError, "nin"),
         (lambda: tensor_nn.Linear(2, 3, init="zeros"), ValueError, "init"),
         (lambda: tensor_nn.MLP(2, 3), TypeError, "list"),
