@@ -102,7 +102,7 @@ def run_tensor(w):
             loss = tensor_nn.hinge(out, y, params, alpha=1e-4)
             optimizer.lr = small_lr(k)
         else:
-            loss = tensor_nn.softmax_cross_entropy(out, y)
+            loss = tensor_nn.cross_entropy(out, y)
         model.zero_grad()
         loss.backward()
         optimizer.step()

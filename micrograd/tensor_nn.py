@@ -48,7 +48,7 @@ __all__ = [
     "binary_cross_entropy_with_logits",
     "hinge",
     "mse",
-    "softmax_cross_entropy",
+    "cross_entropy",
     "sum_of_squares",
 ]
 
@@ -251,33 +251,33 @@ def binary_cross_entropy_with_logits(logits: Tensor, labels: Any) -> Tensor:
     return (softplus - labels * logits).mean()
 
 
-def _softmax_cross_entropy_vjp(g, ctx):
+def _cross_entropy_vjp(g, ctx):
     probabilities, rows, labels, n = ctx
     grad = probabilities.copy()
     grad[rows, labels] -= 1.0
     return (grad * (g / n),)
 
 
-def softmax_cross_entropy(logits: Tensor, labels: Any) -> Tensor:
+def cross_entropy(logits: Tensor, labels: Any) -> Tensor:
     """Mean over the batch of ``logsumexp(z) - z[label]``, as ONE node;  d/dz = (softmax(z) - onehot) / n.
 
     ``logits`` has shape ``(n, k)``, ``labels`` holds n class indices 0..k-1.
     """
     if not isinstance(logits, Tensor):
-        raise TypeError(f"softmax_cross_entropy: the logits must be a Tensor, got {type(logits).__name__}")
+        raise TypeError(f"cross_entropy: the logits must be a Tensor, got {type(logits).__name__}")
     if logits.ndim != 2:
-        raise ValueError(f"softmax_cross_entropy: the logits must have shape (n, k), got {logits.shape}")
+        raise ValueError(f"cross_entropy: the logits must have shape (n, k), got {logits.shape}")
     xp = backend.xp
     labels = xp.asarray(labels)
     n, k = logits.shape
     if labels.dtype.kind not in "iu":
-        raise TypeError(f"softmax_cross_entropy: the labels must be class indices (ints), got {labels.dtype}")
+        raise TypeError(f"cross_entropy: the labels must be class indices (ints), got {labels.dtype}")
     if labels.shape != (n,):
-        raise ValueError(f"softmax_cross_entropy: {n} rows of logits but labels of shape {labels.shape}")
+        raise ValueError(f"cross_entropy: {n} rows of logits but labels of shape {labels.shape}")
     if n == 0:
-        raise ValueError("softmax_cross_entropy: the batch is empty")
+        raise ValueError("cross_entropy: the batch is empty")
     if bool((labels < 0).any() or (labels >= k).any()):
-        raise ValueError(f"softmax_cross_entropy: labels must be class indices 0..{k - 1}")
+        raise ValueError(f"cross_entropy: labels must be class indices 0..{k - 1}")
     z = logits.data
     shifted = z - z.max(axis=1, keepdims=True)
     exps = xp.exp(shifted)
@@ -285,4 +285,4 @@ def softmax_cross_entropy(logits: Tensor, labels: Any) -> Tensor:
     rows = xp.arange(n)
     loss = (xp.log(sums[:, 0]) - shifted[rows, labels]).sum() / n
     ctx = (exps / sums, rows, labels, n)
-    return Tensor._result(xp.asarray(loss), (logits,), _softmax_cross_entropy_vjp, ctx, "cross-entropy")
+    return Tensor._result(xp.asarray(loss), (logits,), _cross_entropy_vjp, ctx, "cross-entropy")

@@ -109,3 +109,22 @@ def test_solution_fits_the_book_column(exercise):
 
     too_long = [line for line in solution_source(exercise).splitlines() if len(line) > 79]
     assert not too_long, f"solution {exercise.id} has lines over 79 characters: {too_long}"
+
+
+def test_a_chapter_loads_only_when_asked_for_so_chapter_4_never_imports_numpy():
+    """The in-page runtime has no numpy: checking 4.2 must import chapter 4 alone."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from micrograd.exercises import check, core\n"
+        "assert 'micrograd.exercises.ch04' not in sys.modules\n"
+        "check('4.2', lambda root: [])\n"
+        "assert 'micrograd.exercises.ch04' in sys.modules\n"
+        "assert 'micrograd.exercises.ch12' not in sys.modules\n"
+        "assert 'numpy' not in sys.modules, 'checking 4.2 imported numpy'\n"
+        "assert {e.chapter for e in core.registry().values()} >= set(range(1, 15))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr

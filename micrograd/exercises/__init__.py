@@ -6,21 +6,21 @@ Usage in a notebook::
     check("1.2", central_difference)   # ✅ / ❌ with the failing case / ⏳
     hint("1.2")                        # the next hint
     solution("1.2")                    # the reference, folded until opened
+
+A chapter's exercises are registered when one of them is first asked for
+(``load_chapter``), so chapter 4's checkers never import numpy; ``registry()``
+imports every chapter.
 """
 
-import importlib
-import pkgutil
+from micrograd.exercises.core import (
+    Exercise,
+    Mismatch,
+    check,
+    hint,
+    load_chapter,
+    registry,
+    reset_hints,
+    solution,
+)
 
-from micrograd.exercises.core import Exercise, Mismatch, check, hint, registry, reset_hints, solution
-
-
-def _register_chapters() -> None:
-    """Import every chapter module (ch01, ch02, ...): importing one registers its exercises."""
-    names = sorted(info.name for info in pkgutil.iter_modules(__path__) if info.name.startswith("ch"))
-    for name in names:
-        importlib.import_module(f"{__name__}.{name}")
-
-
-_register_chapters()
-
-__all__ = ["Exercise", "Mismatch", "check", "hint", "registry", "reset_hints", "solution"]
+__all__ = ["Exercise", "Mismatch", "check", "load_chapter", "hint", "registry", "reset_hints", "solution"]

@@ -74,13 +74,42 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
+def _chapter_modules() -> list[str]:
+    """The chapter modules of the exercises package (ch01, ch02, ...), in order."""
+    import pkgutil
+
+    from micrograd import exercises
+
+    names = (info.name for info in pkgutil.iter_modules(exercises.__path__))
+    return sorted(name for name in names if name.startswith("ch"))
+
+
+def load_chapter(chapter: int) -> None:
+    """Import one chapter's module, which registers its exercises (once; a missing chapter is a no-op).
+
+    Chapters load lazily, so checking a chapter-4 exercise never imports numpy or Numba:
+    the in-page runtime of the published book has neither.
+    """
+    import importlib
+
+    name = f"ch{chapter:02d}"
+    if name in _chapter_modules():
+        importlib.import_module(f"micrograd.exercises.{name}")
+
+
 def registry() -> dict[str, Exercise]:
-    """Every registered exercise, by id, in chapter order."""
+    """Every exercise of every chapter, by id, in chapter order (imports every chapter module)."""
+    for name in _chapter_modules():
+        load_chapter(int(name[2:]))
     return dict(sorted(_REGISTRY.items(), key=lambda item: _id_key(item[0])))
 
 
 def _lookup(exercise_id: str) -> Exercise | None:
-    exercise = _REGISTRY.get(str(exercise_id))
+    exercise_id = str(exercise_id)
+    chapter = exercise_id.split(".")[0]
+    if chapter.isdigit():
+        load_chapter(int(chapter))
+    exercise = _REGISTRY.get(exercise_id)
     if exercise is None:
         known = ", ".join(registry())
         _say(f"{WRONG} There is no exercise {exercise_id!r}. Known exercises: {known}")
@@ -257,7 +286,7 @@ def _learner_line(error: BaseException) -> str | None:
 def _exercise_named(function_name: str, before: Exercise) -> str | None:
     """The id of the exercise, up to ``before``, whose reference function has this name (the latest)."""
     found = None
-    for exercise in registry().values():
+    for exercise in sorted(_REGISTRY.values(), key=lambda exercise: _id_key(exercise.id)):
         if _id_key(exercise.id) > _id_key(before.id):
             break
         if getattr(exercise.reference, "__name__", None) == function_name:
