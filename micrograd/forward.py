@@ -94,6 +94,10 @@ class Dual:
         """(a**n)' = n * a**(n-1) * a'  for a number n."""
         if isinstance(n, bool) or not isinstance(n, Real):
             raise TypeError(f"the exponent of Dual ** n must be a number, got {type(n).__name__}")
+        if n == 0:  # a**0 = 1, a constant: derivative 0, also at a = 0 (0 * 0**-1 would divide by 0)
+            return Dual(self.val**n, 0.0 * self.der)
+        if _number(self.val) == 0 and n < 1:  # the slope of e.g. sqrt at 0 is infinite (the scalar engine's)
+            return Dual(self.val**n, math.inf * self.der)
         return Dual(self.val**n, n * self.val ** (n - 1) * self.der)
 
     def exp(self) -> Dual:

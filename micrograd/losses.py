@@ -201,6 +201,10 @@ def binary_cross_entropy_with_logits(logits: Sequence[Value | Number], labels: S
     return mean(losses)
 
 
+#: PyTorch's floor for ``p (1 - p)`` in the gradient of ``binary_cross_entropy`` (its ``EPSILON``).
+BCE_GRAD_FLOOR = 1e-12
+
+
 def binary_cross_entropy(
     probabilities: Sequence[Value | Number], labels: Sequence[Number], eps: float = math.exp(-100)
 ) -> Value:
@@ -208,33 +212,42 @@ def binary_cross_entropy(
 
     The probabilities must lie in [0, 1] (e.g. outputs of ``sigmoid``). A
     probability that rounded to exactly 0 or 1 would make ``log`` fail, so each
-    log's argument is clipped to at least ``eps``; a clipped term is the
-    constant ``log(eps)`` and passes no gradient. The default ``eps = e**-100``
-    is PyTorch's rule: ``torch.nn.functional.binary_cross_entropy(p, y)``
-    clamps each log to ``>= -100`` (so p = 0 with y = 1 costs 100 in both).
-    Prefer :func:`binary_cross_entropy_with_logits`, which never needs clipping.
+    log is clamped to at least ``log(eps)``: with the default ``eps = e**-100``,
+    ``>= -100``, PyTorch's rule (p = 0 with y = 1 costs 100 in both). Each
+    example is one node whose local derivative is PyTorch's too::
+
+        d(loss_i)/dp_i = (p_i - y_i) / max(p_i (1 - p_i), 1e-12)
+
+    (the exact derivative, except that the denominator never drops below
+    1e-12: finite at p = 0 and p = 1, and equal to PyTorch's gradient there).
+    Prefer :func:`binary_cross_entropy_with_logits`, which never needs clamping.
     """
     probabilities, labels = _pair("binary_cross_entropy", probabilities, labels)
     ys = _labels_01("binary_cross_entropy", labels)
+    if isinstance(eps, bool) or not isinstance(eps, Real) or not 0.0 < eps < 1.0:
+        raise ValueError(f"binary_cross_entropy: eps must be a number in (0, 1), got {eps!r}")
+    floor = math.log(eps)
     losses = []
     for i, (p, y) in enumerate(zip(probabilities, ys, strict=True)):
-        if not 0.0 <= p.data <= 1.0:
+        q = p.data
+        if not 0.0 <= q <= 1.0:
             raise ValueError(
-                f"binary_cross_entropy: probabilities must be in [0, 1], got {p.data!r} at index {i} "
+                f"binary_cross_entropy: probabilities must be in [0, 1], got {q!r} at index {i} "
                 "(for raw scores use binary_cross_entropy_with_logits)"
             )
-        terms = []
-        if y:  # the terms with a zero coefficient are left out, so log(0) cannot matter there
-            terms.append(y * _clipped_log(p, eps))
+        loss = 0.0
+        if y:  # a term with a zero coefficient is left out, so its clamped log cannot matter
+            loss -= y * max(_log(q), floor)
         if y != 1.0:
-            terms.append((1.0 - y) * _clipped_log(1 - p, eps))
-        losses.append(-sum(terms))
+            loss -= (1.0 - y) * max(_log(1.0 - q), floor)
+        local = (q - y) / max(q * (1.0 - q), BCE_GRAD_FLOOR)
+        losses.append(Value._result(loss, (p,), (local,), "BCE"))
     return mean(losses)
 
 
-def _clipped_log(q: Value, eps: float) -> Value:
-    """``log(q)``, or the constant ``log(eps)`` when q < eps."""
-    return q.log() if q.data >= eps else Value(math.log(eps))
+def _log(q: float) -> float:
+    """ln(q), with ln(0) = -inf (to be clamped)."""
+    return math.log(q) if q > 0.0 else -math.inf
 
 
 # ---- classification with k classes ----------------------------------------------------

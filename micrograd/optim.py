@@ -26,8 +26,11 @@ default arguments' meaning), so numbers carry over one for one:
 (``optimizer.lr = 1.0 - 0.9 * k / 100``). Parameters can be any objects with
 ``.data`` and ``.grad``: the scalar ``Value`` (floats) and the tensor engine's
 parameters (NumPy or CuPy arrays) alike. The updates only use ``+ - * /`` and ``** 0.5``
-and never modify an array in place, so the same code serves both. A parameter
-whose grad is ``None`` is skipped, as in PyTorch.
+and never modify an array in place (each step assigns a new ``p.data``), so the
+same code serves both. A parameter whose grad is ``None`` is skipped, as in
+PyTorch, and every piece of state (momentum buffer, Adam's averages and step
+count) is kept per parameter, so a parameter whose first gradient arrives late
+starts its own count then, as PyTorch's does.
 """
 
 from __future__ import annotations
@@ -140,10 +143,19 @@ class Optimizer:
         self._lr = _check_number("lr", value, 0.0)
 
     def zero_grad(self) -> None:
-        """Set every parameter's grad to 0 (a float 0.0, or an array of zeros of the grad's shape)."""
+        """Clear the grads before the next ``backward()``: a Tensor's to ``None``, a Value's to 0.0.
+
+        ``None`` is PyTorch's ``zero_grad()`` (``set_to_none=True``, its default):
+        a parameter that the next loss does not use keeps ``grad = None`` and
+        :meth:`step` leaves it alone (no momentum, no Adam step). A scalar
+        ``Value`` always holds a number, so its grad becomes 0.0, and a Value
+        the loss does not use is updated with a zero gradient (momentum and
+        Adam's averages keep moving it); the two agree whenever every
+        parameter takes part in the loss.
+        """
         for p in self.params:
             if p.grad is not None:
-                p.grad = _zeros_like(p.grad)
+                p.grad = 0.0 if isinstance(p.grad, Real) else None
 
     def _with_grads(self) -> Iterable[tuple[Any, Any, dict[str, Any]]]:
         """(parameter, its grad, its state) for every parameter that has a grad."""
@@ -223,7 +235,8 @@ class Adam(Optimizer):
         p = p - lr * m_hat / (sqrt(v_hat) + eps) # eps outside the square root
 
     so every parameter moves by about ``lr`` per step, whatever the scale of its
-    gradient. (The code computes it in PyTorch's order: ``lr / (1 - beta1**t)``
+    gradient. t counts the steps of *this* parameter (those where it had a grad).
+    (The code computes it in PyTorch's order: ``lr / (1 - beta1**t)``
     times ``m / (sqrt(v) / sqrt(1 - beta2**t) + eps)``; the same number up to rounding.)
     """
 
@@ -247,16 +260,14 @@ class Adam(Optimizer):
         )
         self.eps = _check_number("eps", eps, 0.0)
         self.weight_decay = _check_number("weight_decay", weight_decay, 0.0)
-        self.t = 0
 
     def step(self) -> None:
-        """Update every parameter once, using its current grad."""
+        """Update every parameter that has a grad once; each counts its own steps t (PyTorch's rule)."""
         beta1, beta2 = self.betas
         lr, wd = self.lr, self.weight_decay
-        self.t += 1
-        step_size = lr / (1.0 - beta1**self.t)
-        correction2_sqrt = (1.0 - beta2**self.t) ** 0.5
         for p, g, state in self._with_grads():
+            t = state.get("step", 0) + 1  # this parameter's steps: a late parameter starts at 1
+            state["step"] = t
             if wd != 0.0:
                 if self.decoupled:
                     p.data = p.data * (1.0 - lr * wd)  # AdamW: shrink p itself, before the step
@@ -269,7 +280,8 @@ class Adam(Optimizer):
                 m = beta1 * state["m"] + (1.0 - beta1) * g
                 v = beta2 * state["v"] + (1.0 - beta2) * (g * g)
             state["m"], state["v"] = m, v
-            denominator = v**0.5 / correction2_sqrt + self.eps
+            step_size = lr / (1.0 - beta1**t)
+            denominator = v**0.5 / (1.0 - beta2**t) ** 0.5 + self.eps
             p.data = p.data - step_size * (m / denominator)
 
 

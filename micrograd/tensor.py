@@ -13,7 +13,8 @@ Where the scalar engine multiplies by a local derivative, a tensor operation
 applies a **vector-Jacobian product** (VJP): given ``g = dL/d(out)``, with the
 shape of ``out``, it returns ``dL/d(input)`` for each input, without ever
 building the Jacobian. The rules (``g`` is the output's gradient; ``@`` is the
-matrix product; ``.T`` swaps the last two axes):
+matrix product; in this table ``.T`` swaps the last two axes, ``swapaxes(-1, -2)``, while a
+Tensor's own ``.T`` reverses all its axes, as NumPy's does):
 
 =================================  ============================================
 operation                          VJP: gradient sent to each input
@@ -31,6 +32,7 @@ operation                          VJP: gradient sent to each input
 ``a[index]``                       ``g`` added into zeros at ``index``
 ``exp``, ``log``                   ``g * out``, ``g / a``
 ``tanh``, ``sigmoid``, ``relu``    ``g * (1 - out**2)``, ``g * out * (1 - out)``, ``g * (a > 0)``
+                                   (the first two computed from e**-|a|, see below)
 ``log_softmax(a)``                 ``g - softmax(a) * g.sum(axis)``
 ``logsumexp(a)``                   ``g * softmax(a)``
 =================================  ============================================
@@ -69,6 +71,8 @@ import numpy
 from micrograd import backend
 from micrograd.engine import topological_order  # the scalar engine's sort: it reads only ``_prev``
 
+backend.limit_blas_threads_from_environment()  # small matrices: one BLAS thread is fastest (see backend)
+
 __all__ = ["Tensor", "affine", "log_softmax", "logsumexp", "topological_order", "unbroadcast"]
 
 ArrayLike = Any  # a number, a nested list, or a NumPy/CuPy array
@@ -89,7 +93,7 @@ def _as_data(data: Any, what: str = "Tensor()") -> Any:
     if backend.is_array(data):
         kind = data.dtype.kind
         if kind == "f":
-            return xp.array(data)  # a copy: an optimizer's in-place update must not change the caller's array
+            return xp.array(data)  # a copy: ``t.data += ...`` on the Tensor must not change the caller's array
         if kind in "iub":
             raise TypeError(
                 f"{what} needs floating-point data to hold gradients, got an array of dtype {data.dtype} "
@@ -226,6 +230,8 @@ def _div_vjp(g, ctx):
 
 def _pow_vjp(g, ctx):
     a, n = ctx
+    if n == 0:  # a**0 = 1 is a constant: d/da = 0, also at a = 0 (where 0 * a**-1 would be nan)
+        return (backend.xp.zeros_like(g * a),)
     if n == 2:
         return (g * (2.0 * a),)
     return (g * (n * a ** (n - 1)),)
@@ -245,10 +251,10 @@ def _matmul_vjp(g, ctx):
     # leading (batch) axes broadcast, so the gradients are summed back to the operands' shapes
     a2 = a[None, :] if a.ndim == 1 else a
     b2 = b[:, None] if b.ndim == 1 else b
+    if b.ndim == 1:  # first the column axis, so that 1-D @ 1-D (g a 0-d array) becomes a 1 x 1 matrix
+        g = g[..., None]
     if a.ndim == 1:
         g = g[..., None, :]
-    if b.ndim == 1:
-        g = g[..., None]
     grad_a = grad_b = None
     if which & LEFT:
         grad_a = g @ b2.swapaxes(-1, -2)
@@ -332,12 +338,18 @@ def _log_vjp(g, a):
     return (g / a,)
 
 
-def _tanh_vjp(g, out):
-    return (g * (1.0 - out * out),)
+def _tanh_vjp(g, slope):
+    return (g * slope,)
 
 
-def _sigmoid_vjp(g, out):
-    return (g * (out * (1.0 - out)),)
+def _sigmoid_vjp(g, slope):
+    return (g * slope,)
+
+
+def _sigmoid_slope(e):
+    """sigmoid'(x) = e / (1 + e)**2 with e = e**-|x|: no ``1 - out``, which cancels to 0 for large |x|."""
+    one_plus_e = 1.0 + e
+    return e / (one_plus_e * one_plus_e)
 
 
 def _relu_vjp(g, out):
@@ -351,7 +363,10 @@ def _log_softmax_vjp(g, ctx):
 
 def _logsumexp_vjp(g, ctx):
     a, out_kept, axes, keepdims = ctx
-    return (_expand(g, axes, keepdims) * backend.xp.exp(a - out_kept),)
+    xp = backend.xp
+    empty = out_kept == -xp.inf  # a row of -inf: no entry has any weight (softmax would be 0 / 0)
+    softmax = xp.exp(a - xp.where(empty, 0.0, out_kept))
+    return (_expand(g, axes, keepdims) * softmax,)
 
 
 # ---- the Tensor ----------------------------------------------------------------------------------
@@ -421,7 +436,7 @@ class Tensor:
 
     def __add__(self, other: Tensor | ArrayLike) -> Tensor:
         """out = a + b;  VJP: g to a, g to b (each summed back to its shape)."""
-        if type(other) is Tensor:
+        if isinstance(other, Tensor):
             try:
                 out = self.data + other.data
                 return Tensor._result(out, (self, other), _add_vjp, (self.data, other.data, BOTH), "+")
@@ -437,7 +452,7 @@ class Tensor:
 
     def __sub__(self, other: Tensor | ArrayLike) -> Tensor:
         """out = a - b;  VJP: g to a, -g to b."""
-        if type(other) is Tensor:
+        if isinstance(other, Tensor):
             try:
                 out = self.data - other.data
                 return Tensor._result(out, (self, other), _sub_vjp, (self.data, other.data, BOTH), "-")
@@ -459,7 +474,7 @@ class Tensor:
 
     def __mul__(self, other: Tensor | ArrayLike) -> Tensor:
         """out = a * b;  VJP: g * b to a, g * a to b."""
-        if type(other) is Tensor:
+        if isinstance(other, Tensor):
             a, b = self.data, other.data
             try:
                 return Tensor._result(a * b, (self, other), _mul_vjp, (a, b, BOTH), "*")
@@ -475,7 +490,7 @@ class Tensor:
 
     def __truediv__(self, other: Tensor | ArrayLike) -> Tensor:
         """out = a / b;  VJP: g / b to a, -g * a / b**2 to b."""
-        is_tensor = type(other) is Tensor
+        is_tensor = isinstance(other, Tensor)
         b = other.data if is_tensor else _constant(other, "/")
         _check_divisor(b, "/")
         try:
@@ -519,7 +534,7 @@ class Tensor:
 
     def __matmul__(self, other: Tensor | ArrayLike) -> Tensor:
         """out = a @ b;  VJP: g @ b.T to a, a.T @ g to b."""
-        is_tensor = type(other) is Tensor
+        is_tensor = isinstance(other, Tensor)
         b = other.data if is_tensor else _constant(other, "@")
         a = self.data
         out = _matmul(a, b)
@@ -568,7 +583,9 @@ class Tensor:
         a = self.data
         xp = backend.xp
         m = a.max(axis=axes, keepdims=True)
-        kept = m + xp.log(xp.exp(a - m).sum(axis=axes, keepdims=True))
+        m = xp.where(xp.isfinite(m), m, 0.0)  # a row of -inf (or with +inf): shift by 0, not by inf - inf
+        with numpy.errstate(divide="ignore"):  # log(0) = -inf is the right answer for a row of -inf
+            kept = m + xp.log(xp.exp(a - m).sum(axis=axes, keepdims=True))
         out = kept if keepdims else kept.reshape([n for i, n in enumerate(kept.shape) if i not in axes])
         return Tensor._result(out, (self,), _logsumexp_vjp, (a, kept, axes, keepdims), "logsumexp")
 
@@ -609,7 +626,7 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:  # noqa: N802  (NumPy's name)
-        """The transpose (axes reversed)."""
+        """All axes reversed, as NumPy's ``.T`` (for a matrix, the transpose; shape (a, b, c) gives (c, b, a))."""
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
@@ -633,26 +650,38 @@ class Tensor:
         return Tensor._result(out, (self,), _exp_vjp, out, "exp")
 
     def log(self) -> Tensor:
-        """out = ln(a) for a > 0;  VJP: g / a."""
+        """out = ln(a) for a > 0;  VJP: g / a.  A NaN entry gives NaN (as in the scalar engine and NumPy)."""
         a = self.data
-        if a.size and not a.min() > 0:
+        bad = a <= 0  # False for NaN: a NaN is not a non-positive number, it propagates
+        if bad.any():
             raise ValueError(
-                f"log: the logarithm needs positive entries, this tensor's smallest is {float(a.min())!r}"
+                f"log: the logarithm needs positive entries, this tensor has {float(a[bad].min())!r} "
+                f"(at index {tuple(int(i) for i in backend.xp.argwhere(bad)[0])})"
             )
         return Tensor._result(backend.xp.log(a), (self,), _log_vjp, a, "log")
 
     def tanh(self) -> Tensor:
-        """out = tanh(a);  VJP: g * (1 - out**2)."""
-        out = backend.xp.tanh(self.data)
-        return Tensor._result(out, (self,), _tanh_vjp, out, "tanh")
+        """out = tanh(a);  VJP: g * (1 - out**2) = g * 4 e / (1 + e)**2 with e = e**(-2|a|).
+
+        ``1 - out**2`` cancels to 0 once tanh(a) rounds to 1 (|a| > 19); the form
+        with e stays accurate until e itself underflows (tanh(a) = 2 sigmoid(2a) - 1).
+        """
+        xp = backend.xp
+        a = self.data
+        out = xp.tanh(a)
+        return Tensor._result(out, (self,), _tanh_vjp, 4.0 * _sigmoid_slope(xp.exp(-2.0 * xp.abs(a))), "tanh")
 
     def sigmoid(self) -> Tensor:
-        """out = 1 / (1 + e**-a), without overflow;  VJP: g * out * (1 - out)."""
+        """out = 1 / (1 + e**-a), without overflow;  VJP: g * out * (1 - out) = g * e / (1 + e)**2, e = e**-|a|.
+
+        Like the scalar engine's ``Value.sigmoid``: ``1 - out`` would cancel to 0
+        for large a (sigmoid'(40) = 4.2e-18, not 0).
+        """
         xp = backend.xp
         a = self.data
         e = xp.exp(-xp.abs(a))  # e**-|a| <= 1: never overflows
         out = xp.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        return Tensor._result(out, (self,), _sigmoid_vjp, out, "sigmoid")
+        return Tensor._result(out, (self,), _sigmoid_vjp, _sigmoid_slope(e), "sigmoid")
 
     def relu(self) -> Tensor:
         """out = max(0, a);  VJP: g where a > 0, else 0."""
@@ -743,9 +772,12 @@ def _check_divisor(b: Any, op: str) -> None:
 
 
 def _is_advanced(index: Any) -> bool:
-    """True when the index holds an array or a list (NumPy's "advanced" indexing)."""
+    """True when the index holds an array, a list or a tuple inside the tuple (NumPy's "advanced" indexing).
+
+    ``t[((0, 0),)]`` picks entry 0 twice, like ``t[[0, 0]]``: its gradient must be added twice.
+    """
     items = index if isinstance(index, tuple) else (index,)
-    return any(isinstance(i, (list,)) or backend.is_array(i) for i in items)
+    return any(isinstance(i, (list, tuple)) or backend.is_array(i) for i in items)
 
 
 # ---- functions -----------------------------------------------------------------------------------
@@ -760,7 +792,7 @@ def affine(x: Tensor | Any, W: Tensor, b: Tensor) -> Tensor:
     """
     if not (isinstance(W, Tensor) and isinstance(b, Tensor)):
         raise TypeError("affine(x, W, b): W and b must be Tensors")
-    is_tensor = type(x) is Tensor
+    is_tensor = isinstance(x, Tensor)
     xd = x.data if is_tensor else _constant(x, "@")
     Wd, bd = W.data, b.data
     if getattr(xd, "ndim", 0) != 2 or Wd.ndim != 2 or bd.shape != Wd.shape[1:]:

@@ -158,7 +158,11 @@ class MLP(Module):
 
 
 def _batch(func: str, outputs: Tensor, targets: Any) -> tuple[Tensor, Any]:
-    """Check predictions of shape (n,) or (n, 1) against n targets; the targets in the predictions' shape."""
+    """Check predictions of shape (n,) or (n, 1) against n targets; the targets in the predictions' shape.
+
+    The n targets may come as shape (n,) or (n, 1), whichever shape the predictions have (the same n
+    numbers either way; no broadcasting of (n,) against (n, 1) into an (n, n) table).
+    """
     if not isinstance(outputs, Tensor):
         raise TypeError(f"{func}: the predictions must be a Tensor, got {type(outputs).__name__}")
     shape = outputs.data.shape
@@ -167,10 +171,17 @@ def _batch(func: str, outputs: Tensor, targets: Any) -> tuple[Tensor, Any]:
     targets = backend.xp.asarray(targets)
     if targets.dtype.kind not in "iuf":
         raise TypeError(f"{func}: the targets must be numbers, got dtype {targets.dtype}")
-    if targets.shape != shape[:1]:
-        raise ValueError(f"{func}: {shape[0]} predictions but targets of shape {targets.shape}")
-    if shape[0] == 0:
+    n = shape[0]
+    if targets.shape not in ((n,), (n, 1)):
+        raise ValueError(
+            f"{func}: {n} predictions (shape {shape}) need {n} targets, of shape ({n},) or ({n}, 1); "
+            f"got targets of shape {targets.shape}"
+        )
+    if n == 0:
         raise ValueError(f"{func}: the batch is empty")
+    if targets.dtype.kind == "f" and bool(backend.xp.isnan(targets).any()):
+        index = int(backend.xp.flatnonzero(backend.xp.isnan(targets.reshape(-1)))[0])
+        raise ValueError(f"{func}: the targets contain NaN (at index {index})")
     return outputs, targets.reshape(shape)
 
 
@@ -238,17 +249,33 @@ def hinge(scores: Tensor, labels: Any, parameters: Iterable[Tensor] = (), alpha:
     return Tensor._result(xp.asarray(loss), (scores, *params), _hinge_vjp, ctx, "hinge")
 
 
-def binary_cross_entropy_with_logits(logits: Tensor, labels: Any) -> Tensor:
-    """``mean(log(1 + e**z) - y * z)`` for labels y in [0, 1], stably;  d/dz_i = (sigmoid(z_i) - y_i) / n.
+def _bce_with_logits_vjp(g, ctx):
+    probabilities, labels, n = ctx
+    return ((probabilities - labels) * (g / n),)
 
-    ``log(1 + e**z) = max(z, 0) + log(1 + e**-|z|)``: every exponent is <= 0.
+
+def binary_cross_entropy_with_logits(logits: Tensor, labels: Any) -> Tensor:
+    """``mean(log(1 + e**z) - y * z)`` for labels y in [0, 1], as ONE node;  d/dz_i = (sigmoid(z_i) - y_i) / n.
+
+    ``log(1 + e**z) = max(z, 0) + log1p(e**-|z|)``: the only exponent is <= 0,
+    so the loss and its gradient are finite for every finite z (PyTorch's
+    formula, and the same number as the mean of ``-y log p - (1 - y) log(1 - p)``
+    with p = sigmoid(z)). NaN logits give a NaN loss, as in PyTorch.
     """
     logits, labels = _batch("binary_cross_entropy_with_logits", logits, labels)
     if not bool(((labels >= 0) & (labels <= 1)).all()):
-        raise ValueError("binary_cross_entropy_with_logits: labels must be 0 or 1")
-    # sigmoid(z) = e**z / (1 + e**z), so log(1 + e**z) = -log(sigmoid(-z)), computed from the stable sigmoid
-    softplus = -((-logits).sigmoid().log())
-    return (softplus - labels * logits).mean()
+        raise ValueError("binary_cross_entropy_with_logits: labels must be 0 or 1 (or a probability between)")
+    xp = backend.xp
+    z = logits.data
+    labels = labels.astype(z.dtype, copy=False)
+    e = xp.exp(-xp.abs(z))  # e**-|z| <= 1: never overflows
+    n = z.shape[0]
+    loss = (xp.maximum(z, 0) - labels * z + xp.log1p(e)).sum() / n
+    probabilities = xp.where(z >= 0, 1 / (1 + e), e / (1 + e))  # sigmoid(z), stably
+    ctx = (probabilities, labels, n)
+    return Tensor._result(
+        xp.asarray(loss, dtype=z.dtype), (logits,), _bce_with_logits_vjp, ctx, "BCE-with-logits"
+    )
 
 
 def _cross_entropy_vjp(g, ctx):

@@ -9,6 +9,9 @@ to write twice:
   a test set, a decision boundary) costs no memory for backpropagation;
 * :func:`decision_grid` evaluates a 2-input model on a grid of points, and
   :func:`plot_decision_boundary` draws the result with the data on top;
+* :func:`check_finite` stops a training loop whose loss became NaN or infinite
+  (the weights diverged) with a message naming the step, instead of training
+  on NaN in silence;
 * :func:`progress` is a ``tqdm.auto`` progress bar (a widget in Jupyter, text
   elsewhere) whose text has no timings, so a notebook's stored output is the
   same on every run.
@@ -16,6 +19,7 @@ to write twice:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,7 +27,7 @@ import numpy as np
 
 from micrograd.engine import Value, no_grad
 
-__all__ = ["BAR_FORMAT", "decision_grid", "plot_decision_boundary", "predict", "progress"]
+__all__ = ["BAR_FORMAT", "check_finite", "decision_grid", "plot_decision_boundary", "predict", "progress"]
 
 
 def predict(model: Any, X: Sequence[Sequence[float]]) -> list:
@@ -42,6 +46,29 @@ def predict(model: Any, X: Sequence[Sequence[float]]) -> list:
             out = model(list(x))
             outputs.append(out.data if isinstance(out, Value) else [o.data for o in out])
     return outputs
+
+
+def check_finite(loss: Any, step: int, hint: str = "lower the learning rate and start again") -> float:
+    """The loss as a float, or ``FloatingPointError`` naming ``step`` if it is NaN or infinite.
+
+    ``loss`` is a ``Value``, a one-entry ``Tensor`` or a number. Once a loss is
+    NaN every gradient and every weight it touches becomes NaN too, and training
+    goes on producing NaN without a word; call this in the loop, after the forward pass::
+
+        loss = ...
+        check_finite(loss, k)   # FloatingPointError: training diverged at step 12: the loss is nan ...
+    """
+    value = getattr(loss, "data", loss)
+    try:
+        value = float(value.item() if hasattr(value, "item") else value)
+    except (TypeError, ValueError):
+        raise TypeError(f"check_finite: the loss must be one number, got {type(loss).__name__}") from None
+    if not math.isfinite(value):
+        raise FloatingPointError(
+            f"training diverged at step {step}: the loss is {value} (the weights grew until the "
+            f"arithmetic overflowed); {hint}"
+        )
+    return value
 
 
 def decision_grid(

@@ -300,13 +300,71 @@ def test_state_does_not_alias_a_grad_changed_in_place():
     assert opt.state[0]["momentum_buffer"] == pytest.approx([0.5, -1.0])
 
 
-def test_zero_grad_keeps_the_grad_shape():
-    """[ch10] zero_grad gives arrays of zeros for array grads and 0.0 for scalar grads."""
+def test_zero_grad_sets_array_grads_to_none_and_scalar_grads_to_zero():
+    """[ch10] zero_grad: an array grad becomes None (PyTorch's set_to_none), a Value's grad 0.0."""
     a = ArrayParam([[1.0, 2.0]], [[3.0, 4.0]])
     s = param(1.0, 2.0)
     SGD([a, s], lr=0.1).zero_grad()
-    assert isinstance(a.grad, np.ndarray) and a.grad.shape == (1, 2) and not a.grad.any()
+    assert a.grad is None
     assert s.grad == 0.0
+
+
+@pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)])
+def test_a_parameter_the_loss_does_not_use_stays_put_after_zero_grad(make):
+    """[ch10] As in PyTorch: after zero_grad an unused tensor parameter has grad None; no momentum moves it."""
+    from micrograd.tensor import Tensor
+
+    used, unused = Tensor([1.0, 2.0]), Tensor([3.0])
+    opt = make([used, unused])
+    (used * used + unused).sum().backward()  # both get a gradient once
+    opt.step()
+    before = unused.data.copy()
+    for _ in range(3):
+        opt.zero_grad()
+        (used * used).sum().backward()  # the loss no longer uses `unused`
+        assert unused.grad is None
+        opt.step()
+    np.testing.assert_array_equal(unused.data, before)
+
+
+def _pytorch_adam_reference(grads_per_step, start, lr, betas, eps, weight_decay, decoupled):
+    """PyTorch's Adam/AdamW algorithm (its documentation's pseudo-code) for ONE parameter.
+
+    ``grads_per_step[k]`` is the grad at step k, or None when the parameter had no grad then;
+    t counts only the steps with a grad, as PyTorch's per-parameter ``state["step"]`` does.
+    """
+    beta1, beta2 = betas
+    p, m, v, t = start, 0.0, 0.0, 0
+    for g in grads_per_step:
+        if g is None:
+            continue
+        t += 1
+        if weight_decay and decoupled:
+            p = p - lr * weight_decay * p
+        elif weight_decay:
+            g = g + weight_decay * p
+        m = beta1 * m + (1 - beta1) * g
+        v = beta2 * v + (1 - beta2) * g * g
+        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        p = p - lr * m_hat / (math.sqrt(v_hat) + eps)
+    return p
+
+
+@pytest.mark.parametrize(("cls", "wd"), [(Adam, 0.0), (Adam, 0.1), (AdamW, 0.01), (AdamW, 0.3)])
+def test_adam_counts_steps_per_parameter_with_a_late_parameter(cls, wd):
+    """[ch10] A parameter whose first gradient arrives at step 3 starts its own bias correction then."""
+    early_grads = [0.5, -0.3, 0.8, 0.1, -0.6, 0.4]
+    late_grads = [None, None, 2.0, -1.0, 0.5, 1.5]
+    early, late = param(1.0, 0.0), param(-2.0, 0.0)
+    opt = cls([early, late], lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd)
+    for g_early, g_late in zip(early_grads, late_grads, strict=True):
+        early.grad = g_early
+        late.grad = g_late
+        opt.step()
+    kwargs = dict(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=wd, decoupled=cls is AdamW)
+    assert early.data == pytest.approx(_pytorch_adam_reference(early_grads, 1.0, **kwargs), rel=1e-14)
+    assert late.data == pytest.approx(_pytorch_adam_reference(late_grads, -2.0, **kwargs), rel=1e-14)
+    assert opt.state[0]["step"] == 6 and opt.state[1]["step"] == 4
 
 
 def test_a_parameter_without_grad_is_skipped():

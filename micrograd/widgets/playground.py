@@ -33,6 +33,7 @@ import asyncio
 import base64
 import html
 import random
+import signal
 import struct
 import zlib
 from collections.abc import Iterator, Sequence
@@ -56,6 +57,7 @@ from micrograd.engine import Value
 from micrograd.losses import binary_cross_entropy_with_logits, sum_of_squares
 from micrograd.nn import Layer, Module
 from micrograd.optim import SGD
+from micrograd.train import check_finite
 from micrograd.widgets.player import RUN_NOTE, frame_player, svg_image_tag, with_static_fallback
 
 __all__ = [
@@ -242,14 +244,22 @@ class Playground:
 
     def __init__(self, settings: Settings | None = None, **changes: Any) -> None:
         self.settings = replace(settings or Settings(), **changes)
+        self.draws = 0  # how many times Reset drew new weights (0: the weights of the settings' seed)
         self.reset()
 
     # ---- state ----------------------------------------------------------------------
 
-    def reset(self, **changes: Any) -> None:
-        """New data, split and weights from the settings (with ``changes`` applied); step 0."""
+    def reset(self, *, new_weights: bool = False, **changes: Any) -> None:
+        """Data, split and weights from the settings (with ``changes`` applied); step 0.
+
+        The weights come from the settings' seed, so the same settings give the
+        same run; ``new_weights=True`` (the Reset button) draws a fresh set instead,
+        from the seed and a count of the draws, still reproducible.
+        """
         if changes:
             self.settings = replace(self.settings, **changes)
+        if new_weights:
+            self.draws += 1
         s = self.settings
         X, y = make_dataset(s.dataset, s.n_samples, s.noise, s.seed)
         self.X_train, self.X_test, self.y_train, self.y_test = train_test_split(
@@ -258,7 +268,7 @@ class Playground:
         self._train = (np.array(self.X_train), np.array(self.y_train, dtype=float))
         self._test = (np.array(self.X_test), np.array(self.y_test, dtype=float))
         state = random.getstate()
-        random.seed(s.seed)
+        random.seed(s.seed if self.draws == 0 else s.seed * 1_000_003 + self.draws)
         try:
             self.net = PlaygroundNet(s.hidden, s.activation)
         finally:
@@ -304,9 +314,14 @@ class Playground:
         return loss
 
     def step(self) -> float:
-        """One SGD update on the next mini-batch; return that batch's training loss (before the update)."""
+        """One SGD update on the next mini-batch; return that batch's training loss (before the update).
+
+        A loss that is not finite (the weights diverged: the learning rate is too
+        large) raises ``FloatingPointError`` naming the step, before any update.
+        """
         X_batch, y_batch = self._next_batch()
         loss = self.training_loss(X_batch, y_batch)
+        check_finite(loss, self.steps + 1, hint="lower the learning rate and press Reset")
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
@@ -556,7 +571,7 @@ class TrainingPlayground(widgets.VBox):
             control.observe(self._rebuild, names="value")
         for control in (self.batch, self.lr, self.l2):
             control.observe(self._retune, names="value")
-        self.reset_button.on_click(lambda _: self._rebuild())
+        self.reset_button.on_click(lambda _: self._new_weights())
         self.step_button.on_click(lambda _: self._step())
         self.run_button.observe(self._toggle_run, names="value")
         self._task: asyncio.Task | None = None
@@ -581,12 +596,24 @@ class TrainingPlayground(widgets.VBox):
         self.playground.reset()
         self._draw()
 
+    def _new_weights(self) -> None:
+        """Reset: step 0 with newly drawn weights (the data stay)."""
+        self.playground.settings = self.current_settings()
+        self.playground.reset(new_weights=True)
+        self._draw()
+
     def _retune(self, _change: Any = None) -> None:
         self.playground.configure(batch_size=self.batch.value, lr=self.lr.value, l2=self.l2.value)
 
-    def _step(self) -> None:
-        self.playground.step()
+    def _step(self) -> bool:
+        """One step and a redraw; False (with the reason in the status line) when training diverged."""
+        try:
+            self.playground.step()
+        except FloatingPointError as error:
+            self.status.value = f"<b>{html.escape(str(error))}</b>"
+            return False
         self._draw()
+        return True
 
     def _draw(self) -> None:
         self.picture.value = self.playground.render_svg()
@@ -599,7 +626,8 @@ class TrainingPlayground(widgets.VBox):
                 loop = asyncio.get_running_loop()
             except RuntimeError:  # no event loop (a plain script): run a fixed number of steps
                 for _ in range(100):
-                    self._step()
+                    if not self._step():
+                        break
                 self.run_button.value = False
                 return
             self._task = loop.create_task(self._run_loop())
@@ -607,13 +635,40 @@ class TrainingPlayground(widgets.VBox):
             self.run_button.description = "▶ Run"
 
     async def _run_loop(self) -> None:
-        """Step and redraw until Pause, yielding to the kernel between steps so clicks get through."""
-        for _ in range(self.MAX_RUN_STEPS):
-            if not self.run_button.value:
-                return
-            self._step()
-            await asyncio.sleep(0.01)
-        self.run_button.value = False
+        """Step and redraw until Pause, yielding to the kernel between steps so clicks get through.
+
+        The loop runs between cells, while the kernel shows Idle and ignores
+        Kernel › Interrupt (SIGINT); so while it runs it takes SIGINT itself,
+        and an interrupt stops it like Pause.
+        """
+        interrupted = []
+        previous = _catch_sigint(lambda *_: interrupted.append(True))
+        try:
+            for _ in range(self.MAX_RUN_STEPS):
+                if not self.run_button.value or interrupted:
+                    break
+                if not self._step():
+                    break
+                await asyncio.sleep(0.01)
+        finally:
+            _restore_sigint(previous)
+            self.run_button.value = False
+        if interrupted:
+            self.status.value = html.escape(f"Interrupted. {self.playground.caption()}")
+
+
+def _catch_sigint(handler: Any) -> Any:
+    """Install ``handler`` for SIGINT; return the previous handler (None where signals can't be set)."""
+    try:
+        return (signal.signal(signal.SIGINT, handler), handler)
+    except ValueError:  # not the main thread: no signals here
+        return None
+
+
+def _restore_sigint(saved: Any) -> None:
+    """Put back the handler :func:`_catch_sigint` replaced, unless someone replaced ours since."""
+    if saved is not None and signal.getsignal(signal.SIGINT) is saved[1]:
+        signal.signal(signal.SIGINT, saved[0])
 
 
 def _nearest(options: Sequence[float], value: float) -> float:
