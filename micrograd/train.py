@@ -65,8 +65,8 @@ def check_finite(loss: Any, step: int, hint: str = "lower the learning rate and 
         raise TypeError(f"check_finite: the loss must be one number, got {type(loss).__name__}") from None
     if not math.isfinite(value):
         raise FloatingPointError(
-            f"training diverged at step {step}: the loss is {value} (the weights grew until the "
-            f"arithmetic overflowed); {hint}"
+            f"training diverged at step {step}: the loss is {value} (the steps were too large and "
+            f"the weights grew until the arithmetic overflowed); {hint}"
         )
     return value
 

@@ -477,3 +477,24 @@ def test_cross_entropy_batch_gradcheck(rows, data):
         return cross_entropy([list(v[3 * i : 3 * i + 3]) for i in range(len(rows))], labels)
 
     assert gradcheck(loss, flat, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    ("p", "y", "loss", "grad"),
+    [
+        (0.0, 1, 100.0, -1e12),  # log(0) clamped at -100; the slope's denominator p (1 - p) at 1e-12
+        (1.0, 0, 100.0, 1e12),
+        (1e-50, 1, 100.0, -1e12),  # not -1/p = -1e50
+        (1.0 - 2**-50, 0, 50 * math.log(2), 1e12),
+        (1.0, 1, 0.0, 0.0),
+        (0.3, 1, -math.log(0.3), -1 / 0.3),
+        (0.3, 0.25, -(0.25 * math.log(0.3) + 0.75 * math.log(0.7)), (0.3 - 0.25) / (0.3 * 0.7)),
+    ],
+)
+def test_bce_of_probabilities_matches_pytorch_value_and_gradient_at_the_extremes(p, y, loss, grad):
+    """[ch9] PyTorch clamps each log at -100 and the slope (p - y) / (p (1 - p)) at a denominator of 1e-12."""
+    v = Value(p)
+    out = binary_cross_entropy([v], [y])
+    out.backward()
+    assert out.data == pytest.approx(loss, rel=1e-12, abs=1e-300)
+    assert v.grad == pytest.approx(grad, rel=1e-9, abs=1e-300)

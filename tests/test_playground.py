@@ -246,3 +246,64 @@ def test_run_inside_an_event_loop_steps_until_paused():
     w, steps = asyncio.run(scenario())
     assert steps >= 3 and w.playground.steps == steps  # it stopped
     assert w.run_button.description == "▶ Run"
+
+
+def test_training_that_diverges_stops_and_names_the_step():
+    """[ch11] lr 100 with linear units: the loss turns NaN at step 8; the playground says so, not NaN pictures."""
+    p = Playground(Settings(activation="linear", lr=100.0, n_samples=40))
+    with pytest.raises(FloatingPointError, match="training diverged at step 8: the loss is nan.*learning rate"):
+        p.run(300)
+    assert p.steps == 7
+    w = TrainingPlayground(Settings(activation="linear", lr=100.0, n_samples=40))
+    w.run_button.value = True  # no event loop: a burst of at most 100 steps, which stops at the divergence
+    assert w.playground.steps == 7 and w.run_button.value is False
+    assert "training diverged at step 8" in w.status.value
+    w.step_button.click()  # Step says it again instead of raising in the callback
+    assert w.playground.steps == 7 and "diverged" in w.status.value
+
+
+def test_run_stops_on_kernel_interrupt():
+    """[ch11] Kernel › Interrupt sends SIGINT; the Run loop (running between cells) takes it and stops."""
+    import asyncio
+    import os
+    import signal
+
+    handler_before = signal.getsignal(signal.SIGINT)
+
+    async def scenario():
+        w = TrainingPlayground(Settings(n_samples=40, batch_size=10))
+        w.run_button.value = True
+        for _ in range(300):
+            await asyncio.sleep(0.01)
+            if w.playground.steps >= 3:
+                break
+        os.kill(os.getpid(), signal.SIGINT)  # what Jupyter's Interrupt does
+        for _ in range(100):
+            await asyncio.sleep(0.01)
+            if not w.run_button.value:
+                break
+        steps = w.playground.steps
+        await asyncio.sleep(0.1)
+        return w, steps
+
+    w, steps = asyncio.run(scenario())
+    assert 3 <= steps < TrainingPlayground.MAX_RUN_STEPS and w.playground.steps == steps
+    assert w.run_button.value is False and w.run_button.description == "▶ Run"
+    assert "Interrupted" in w.status.value
+    assert signal.getsignal(signal.SIGINT) is handler_before  # the usual handler is back
+
+
+def test_reset_draws_new_weights_and_keeps_the_data():
+    """[ch11] The Reset button: step 0, the same data, new weights (different on every press)."""
+    w = TrainingPlayground(Settings(n_samples=40))
+    first = [q.data for q in w.playground.net.parameters()]
+    data = (w.playground.X_train, w.playground.y_train)
+    w.step_button.click()
+    w.reset_button.click()
+    second = [q.data for q in w.playground.net.parameters()]
+    w.reset_button.click()
+    third = [q.data for q in w.playground.net.parameters()]
+    assert w.playground.steps == 0 and (w.playground.X_train, w.playground.y_train) == data
+    assert first != second and second != third and first != third
+    fresh = Playground(Settings(n_samples=40))
+    assert [q.data for q in fresh.net.parameters()] == first  # the settings alone still give the same run

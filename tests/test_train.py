@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from micrograd.engine import is_grad_enabled
+from micrograd.engine import Value, is_grad_enabled
 from micrograd.nn import MLP
 from micrograd.train import BAR_FORMAT, decision_grid, plot_decision_boundary, predict, progress
 
@@ -86,3 +86,36 @@ def test_progress_text_has_no_timings():
     assert "3/3" in text and "loss=0.5" in text
     assert "it/s" not in text and "<" not in text
     assert "elapsed" not in BAR_FORMAT and "rate" not in BAR_FORMAT
+
+
+def test_check_finite_names_the_step_of_a_diverged_loss():
+    """[ch11] A NaN or infinite loss stops the loop with the step; a finite one comes back as a float."""
+    from micrograd.tensor import Tensor
+    from micrograd.train import check_finite
+
+    assert check_finite(Value(0.25), 3) == 0.25
+    assert check_finite(Tensor([[0.5]]), 4) == 0.5
+    for loss in (Value(float("nan")), Tensor(float("inf")), float("-inf")):
+        with pytest.raises(FloatingPointError, match="training diverged at step 12: the loss is (nan|inf|-inf)"):
+            check_finite(loss, 12)
+    with pytest.raises(TypeError, match="one number"):
+        check_finite(Tensor([1.0, 2.0]), 1)
+
+
+def test_a_diverging_loop_stops_at_the_step_where_the_loss_became_inf():
+    """[ch11] Gradient descent on x**4 with a step too large: x explodes; the loop stops at the first inf."""
+    from micrograd.tensor import Tensor
+    from micrograd.train import check_finite
+
+    x = Tensor([3.0])
+    losses = []
+    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="step 6: the loss is inf") as caught:
+        for k in range(1, 100):
+            loss = (x**4).sum()
+            losses.append(float(loss.data))
+            check_finite(loss, k)
+            x.grad = None
+            loss.backward()
+            x.data = x.data - 1.0 * x.grad
+    assert np.isfinite(losses[:5]).all() and losses[5] == np.inf
+    assert "lower the learning rate" in str(caught.value)

@@ -320,8 +320,12 @@ class Playground:
         large) raises ``FloatingPointError`` naming the step, before any update.
         """
         X_batch, y_batch = self._next_batch()
-        loss = self.training_loss(X_batch, y_batch)
-        check_finite(loss, self.steps + 1, hint="lower the learning rate and press Reset")
+        hint = "lower the learning rate and press Reset"
+        try:
+            loss = self.training_loss(X_batch, y_batch)
+        except OverflowError as error:  # the engine refuses a number too large for a float
+            raise FloatingPointError(f"training diverged at step {self.steps + 1}: {error}; {hint}") from None
+        check_finite(loss, self.steps + 1, hint=hint)
         self.optimizer.zero_grad()
         loss.backward()
         self.optimizer.step()
@@ -337,6 +341,10 @@ class Playground:
     # ---- measuring (numpy forward passes, no graph) ------------------------------------
 
     def _record(self) -> None:
+        with np.errstate(all="ignore"):  # diverged weights give inf / nan here; step() reports them
+            self._record_losses()
+
+    def _record_losses(self) -> None:
         for name, (X, y) in (("train", self._train), ("test", self._test)):
             scores = self.net.forward_numpy(X)
             self.history[name].append(bce_numpy(scores, y))
@@ -348,7 +356,9 @@ class Playground:
         lo, hi = self.extent
         ticks = np.linspace(lo, hi, n)
         xx, yy = np.meshgrid(ticks, ticks)
-        return self.net.forward_numpy(np.column_stack([xx.ravel(), yy.ravel()])).reshape(n, n)
+        with np.errstate(all="ignore"):  # weights that are diverging give inf / nan: drawn white
+            scores = self.net.forward_numpy(np.column_stack([xx.ravel(), yy.ravel()]))
+        return scores.reshape(n, n)
 
     def caption(self) -> str:
         """One line: step, losses and accuracies now."""
@@ -459,7 +469,7 @@ def heatmap_png(scores: np.ndarray) -> bytes:
     The colour is interpolated by ``tanh(score)``, rounded to 1/32 so that tiny
     float differences cannot change a pixel. A minimal PNG encoder (zlib only).
     """
-    t = np.round(np.tanh(np.asarray(scores, dtype=float)) * 32) / 32
+    t = np.round(np.tanh(np.nan_to_num(np.asarray(scores, dtype=float))) * 32) / 32  # NaN: white
     t = t[::-1]  # PNG rows go top to bottom
     white = np.array([255.0, 255.0, 255.0])
     blue, orange = np.array(BLUE, dtype=float), np.array(ORANGE, dtype=float)
