@@ -93,7 +93,7 @@ def _as_data(data: Any, what: str = "Tensor()") -> Any:
     if backend.is_array(data):
         kind = data.dtype.kind
         if kind == "f":
-            return xp.array(data)  # a copy: ``t.data += ...`` on the Tensor must not change the caller's array
+            return xp.array(data)  # a copy: ``t.data += ...`` must not change the caller's array
         if kind in "iub":
             raise TypeError(
                 f"{what} needs floating-point data to hold gradients, got an array of dtype {data.dtype} "
@@ -626,7 +626,7 @@ class Tensor:
 
     @property
     def T(self) -> Tensor:  # noqa: N802  (NumPy's name)
-        """All axes reversed, as NumPy's ``.T`` (for a matrix, the transpose; shape (a, b, c) gives (c, b, a))."""
+        """All axes reversed, as NumPy's ``.T``: a matrix's transpose; shape (a, b, c) gives (c, b, a)."""
         return self.transpose()
 
     def __getitem__(self, index: Any) -> Tensor:
@@ -672,7 +672,7 @@ class Tensor:
         return Tensor._result(out, (self,), _tanh_vjp, 4.0 * _sigmoid_slope(xp.exp(-2.0 * xp.abs(a))), "tanh")
 
     def sigmoid(self) -> Tensor:
-        """out = 1 / (1 + e**-a), without overflow;  VJP: g * out * (1 - out) = g * e / (1 + e)**2, e = e**-|a|.
+        """out = 1 / (1 + e**-a), no overflow;  VJP: g * out * (1 - out) = g * e / (1 + e)**2, e = e**-|a|.
 
         Like the scalar engine's ``Value.sigmoid``: ``1 - out`` would cancel to 0
         for large a (sigmoid'(40) = 4.2e-18, not 0).

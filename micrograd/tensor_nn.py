@@ -255,7 +255,7 @@ def _bce_with_logits_vjp(g, ctx):
 
 
 def binary_cross_entropy_with_logits(logits: Tensor, labels: Any) -> Tensor:
-    """``mean(log(1 + e**z) - y * z)`` for labels y in [0, 1], as ONE node;  d/dz_i = (sigmoid(z_i) - y_i) / n.
+    """``mean(log(1 + e**z) - y * z)`` for labels y in [0, 1], ONE node;  d/dz_i = (sigmoid(z_i) - y_i) / n.
 
     ``log(1 + e**z) = max(z, 0) + log1p(e**-|z|)``: the only exponent is <= 0,
     so the loss and its gradient are finite for every finite z (PyTorch's

@@ -145,9 +145,11 @@ def test_the_chapters_dual_gives_the_seed_example_and_second_derivatives():
     assert y.der.der == 12.0
 
 
-@pytest.mark.parametrize(("n", "value", "slope"), [(0, 1.0, 0.0), (0.5, 0.0, math.inf), (2, 0.0, 0.0), (1, 0.0, 1.0)])
+@pytest.mark.parametrize(
+    ("n", "value", "slope"), [(0, 1.0, 0.0), (0.5, 0.0, math.inf), (2, 0.0, 0.0), (1, 0.0, 1.0)]
+)
 def test_dual_powers_at_zero_agree_with_the_scalar_engine(n, value, slope):
-    """Dual(0, 1) ** 0 is (1, 0) and ** 0.5 is (0, inf), the scalar engine's numbers (no ZeroDivisionError)."""
+    """Dual(0, 1) ** 0 is (1, 0), ** 0.5 is (0, inf): the scalar engine's numbers, no ZeroDivisionError."""
     out = Dual(0.0, 1.0) ** n
     v = Value(0.0)
     (v**n).backward()

@@ -311,7 +311,7 @@ def test_zero_grad_sets_array_grads_to_none_and_scalar_grads_to_zero():
 
 @pytest.mark.parametrize("make", [lambda ps: SGD(ps, lr=0.1, momentum=0.9), lambda ps: Adam(ps, lr=0.1)])
 def test_a_parameter_the_loss_does_not_use_stays_put_after_zero_grad(make):
-    """[ch10] As in PyTorch: after zero_grad an unused tensor parameter has grad None; no momentum moves it."""
+    """[ch10] As in PyTorch: after zero_grad an unused tensor parameter has grad None; nothing moves it."""
     from micrograd.tensor import Tensor
 
     used, unused = Tensor([1.0, 2.0]), Tensor([3.0])

@@ -249,9 +249,9 @@ def test_run_inside_an_event_loop_steps_until_paused():
 
 
 def test_training_that_diverges_stops_and_names_the_step():
-    """[ch11] lr 100 with linear units: the loss turns NaN at step 8; the playground says so, not NaN pictures."""
+    """[ch11] lr 100, linear units: the loss turns NaN at step 8; the playground says so (no NaN pictures)."""
     p = Playground(Settings(activation="linear", lr=100.0, n_samples=40))
-    with pytest.raises(FloatingPointError, match="training diverged at step 8: the loss is nan.*learning rate"):
+    with pytest.raises(FloatingPointError, match="diverged at step 8: the loss is nan.*learning rate"):
         p.run(300)
     assert p.steps == 7
     w = TrainingPlayground(Settings(activation="linear", lr=100.0, n_samples=40))

@@ -96,7 +96,7 @@ def test_check_finite_names_the_step_of_a_diverged_loss():
     assert check_finite(Value(0.25), 3) == 0.25
     assert check_finite(Tensor([[0.5]]), 4) == 0.5
     for loss in (Value(float("nan")), Tensor(float("inf")), float("-inf")):
-        with pytest.raises(FloatingPointError, match="training diverged at step 12: the loss is (nan|inf|-inf)"):
+        with pytest.raises(FloatingPointError, match="training diverged at step 12: the loss is -?(nan|inf)"):
             check_finite(loss, 12)
     with pytest.raises(TypeError, match="one number"):
         check_finite(Tensor([1.0, 2.0]), 1)
@@ -109,7 +109,8 @@ def test_a_diverging_loop_stops_at_the_step_where_the_loss_became_inf():
 
     x = Tensor([3.0])
     losses = []
-    with np.errstate(all="ignore"), pytest.raises(FloatingPointError, match="step 6: the loss is inf") as caught:
+    diverged = pytest.raises(FloatingPointError, match="step 6: the loss is inf")
+    with np.errstate(all="ignore"), diverged as caught:
         for k in range(1, 100):
             loss = (x**4).sum()
             losses.append(float(loss.data))
