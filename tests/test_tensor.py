@@ -407,30 +407,46 @@ def test_numpy_hands_reflected_operations_to_the_tensor():
 # ---- the backend ---------------------------------------------------------------------------------
 
 
-def test_backend_default_and_errors():
-    assert backend.name() in backend.SUPPORTED
-    with pytest.raises(ValueError, match="numpy"):
+def _backend_in_a_fresh_process(env_value, code="from micrograd import backend; print(backend.name())"):
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "MICROGRAD_ARRAY"}
+    if env_value is not None:
+        env["MICROGRAD_ARRAY"] = env_value
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+
+
+def test_backend_default_is_numpy_and_a_bad_name_changes_nothing():
+    """A fresh process without MICROGRAD_ARRAY computes with NumPy; use() of an unknown module is refused."""
+    code = (
+        "import numpy; from micrograd import backend; from micrograd.tensor import Tensor\n"
+        "t = Tensor([1.0, 2.0]) * 2\n"
+        "print(backend.name(), backend.xp is numpy, type(t.data).__module__)"
+    )
+    assert _backend_in_a_fresh_process(None, code).stdout.split() == ["numpy", "True", "numpy"]
+    before = backend.xp
+    with pytest.raises(ValueError, match=r"must be one of \('numpy', 'cupy'\), got 'jax'"):
         backend.use("jax")
+    assert backend.xp is before
 
 
-def test_backend_use_cupy_without_cupy_is_a_clear_error():
-    pytest.importorskip("numpy")
-    try:
-        import cupy  # noqa: F401
-
-        pytest.skip("CuPy is installed")
-    except ImportError:
-        pass
-    with pytest.raises(ImportError, match="CuPy"):
+def test_backend_use_cupy_without_cupy_is_a_clear_error(monkeypatch):
+    """With CuPy missing (made so here, whatever this machine has) use("cupy") says what to install."""
+    before = backend.xp
+    monkeypatch.setitem(sys.modules, "cupy", None)  # `import cupy` now raises ImportError
+    with pytest.raises(ImportError, match="pip install cupy-cuda12x"):
         backend.use("cupy")
-    assert backend.name() == "numpy"
+    assert backend.xp is before
 
 
 def test_backend_env_var_is_read_at_import():
-    code = "from micrograd import backend; print(backend.name())"
-    env = {"MICROGRAD_ARRAY": "numpy", "PATH": ""}
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    assert out.stdout.strip() == "numpy"
+    """MICROGRAD_ARRAY picks the module at import (case and spaces ignored); a bad name fails loudly."""
+    assert _backend_in_a_fresh_process(" NumPy ").stdout.strip() == "numpy"
+    bad = _backend_in_a_fresh_process("jax")
+    assert bad.returncode != 0 and "the array module must be one of" in bad.stderr
+    no_cupy = "import sys; sys.modules['cupy'] = None; from micrograd import backend"
+    missing = _backend_in_a_fresh_process("cupy", no_cupy)
+    assert missing.returncode != 0 and "pip install cupy-cuda12x" in missing.stderr
 
 
 def test_scalar_random_state_is_left_alone():

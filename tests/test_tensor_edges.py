@@ -209,8 +209,9 @@ def test_losses_take_targets_as_n_or_n_by_1(loss, p_shape, t_shape):
 def test_losses_say_which_target_shapes_fit():
     with pytest.raises(
         ValueError,
-        match=r"4 predictions \(shape \(4, 1\)\) need 4 targets, of shape \(4,\) or \(4, 1\); got targets of shape \(3,\)",
-    ):  # noqa: E501
+        match=r"4 predictions \(shape \(4, 1\)\) need 4 targets, of shape \(4,\) or \(4, 1\); "
+        r"got targets of shape \(3,\)",
+    ):
         tensor_nn.mse(Tensor(np.zeros((4, 1))), np.zeros(3))
     with pytest.raises(ValueError, match="targets contain NaN"):
         tensor_nn.mse(Tensor(np.zeros(2)), [0.0, np.nan])

@@ -102,31 +102,103 @@ def test_reductions_over_random_axes(shape, reduction, keepdims, data, seed):
     _agree(tensor_or_values, [a], seed)
 
 
-@SETTINGS
-@given(
-    n=st.integers(1, 3),
-    k=st.integers(1, 4),
-    m=st.integers(1, 3),
-    vector=st.sampled_from(["none", "left", "right"]),
-    seed=st.integers(0, 2**16),
-)
-def test_matmul_of_random_sizes(n, k, m, vector, seed):
-    a = _data((k,) if vector == "left" else (n, k), seed)
-    b = _data((k,) if vector == "right" else (k, m), seed + 3)
-    _agree(lambda x, y: x @ y, [a, b], seed, check_numerical=seed % 3 == 0)
+@st.composite
+def matmul_shapes(draw):
+    """Shapes for a @ b: each operand a vector, a matrix or a batch of matrices (batch axes broadcast)."""
+    n, k, m = draw(st.integers(1, 3)), draw(st.integers(1, 4)), draw(st.integers(1, 3))
+    left, right = (
+        draw(st.sampled_from(["vector", "matrix", "batch"])),
+        draw(st.sampled_from(["vector", "matrix", "batch"])),
+    )
+    batch_a, batch_b = draw(
+        hnp.mutually_broadcastable_shapes(num_shapes=2, min_dims=1, max_dims=2, max_side=3)
+    ).input_shapes
+    a_shape = {"vector": (k,), "matrix": (n, k), "batch": (*batch_a, n, k)}[left]
+    b_shape = {"vector": (k,), "matrix": (k, m), "batch": (*batch_b, k, m)}[right]
+    return a_shape, b_shape
+
+
+@settings(max_examples=80, deadline=None, derandomize=True)
+@given(shapes=matmul_shapes(), seed=st.integers(0, 2**16))
+def test_matmul_of_vectors_matrices_and_batches(shapes, seed):
+    """Every kind of operand on both sides, 1-D @ 1-D included; one case in four by finite differences."""
+    a_shape, b_shape = shapes
+    a, b = _data(a_shape, seed), _data(b_shape, seed + 3)
+    _agree(lambda x, y: x @ y, [a, b], seed, check_numerical=seed % 4 == 0)
+
+
+def test_the_matmul_strategy_draws_every_kind_of_operand():
+    """The strategy above reaches vectors, matrices and batches on both sides (it did not once)."""
+    seen = set()
+
+    @settings(max_examples=80, deadline=None, derandomize=True)
+    @given(shapes=matmul_shapes())
+    def collect(shapes):
+        seen.add(tuple(min(len(shape), 3) for shape in shapes))
+
+    collect()
+    assert {(1, 1), (1, 2), (2, 1), (2, 2), (1, 3), (3, 1), (3, 3)} <= seen
+
+
+@st.composite
+def stretched_shapes(draw):
+    """(small, big): big is small broadcast: extra leading axes and/or size-1 axes stretched; big != small."""
+    small = draw(hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3))
+    lead = draw(st.lists(st.integers(1, 3), max_size=2))
+    stretched = tuple(
+        draw(st.integers(2, 4)) if side == 1 and draw(st.booleans()) else side for side in small
+    )
+    big = (*lead, *stretched)
+    if big == small:  # force a change: a leading axis of 2
+        big = (2, *small)
+    return small, big
 
 
 @SETTINGS
-@given(
-    shapes=hnp.mutually_broadcastable_shapes(num_shapes=1, min_dims=0, max_dims=3, max_side=4),
-    seed=st.integers(0, 99),
-)
+@given(shapes=stretched_shapes(), seed=st.integers(0, 99))
 def test_unbroadcast_inverts_broadcasting(shapes, seed):
-    (small,) = shapes.input_shapes
-    big = shapes.result_shape
+    """Summing a stretched gradient back: each entry gets one gradient per copy made of it."""
+    small, big = shapes
+    assert big != small and np.broadcast_shapes(small, big) == big
     x = _data(small, seed)
     stretched = np.broadcast_to(x, big)
-    copies = int(np.prod(big)) // max(int(np.prod(small)), 1) if np.prod(small) else 1
+    copies = int(np.prod(big)) // int(np.prod(small))
     got = backend.asnumpy(unbroadcast(backend.xp.asarray(stretched), small))
     assert got.shape == small
     np.testing.assert_allclose(got, x * copies)
+
+
+def test_unbroadcast_of_an_unstretched_gradient_is_itself():
+    g = backend.xp.asarray(_data((2, 3), 0))
+    assert unbroadcast(g, (2, 3)) is g
+
+
+@SETTINGS
+@given(
+    shape=hnp.array_shapes(min_dims=1, max_dims=3, max_side=4),
+    keepdims=st.booleans(),
+    data=st.data(),
+    seed=st.integers(0, 2**16),
+)
+def test_max_shares_the_gradient_among_ties(shape, keepdims, data, seed):
+    """Entries drawn from {-1, 0, 1}, so ties are common: each tied maximum gets g / (number of ties)."""
+    axis = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1)))
+    a = np.random.default_rng(seed).integers(-1, 2, size=shape).astype(float)
+    t = Tensor(backend.xp.asarray(a))
+    out = t.max(axis=axis, keepdims=keepdims)
+    g = _data(out.shape, seed + 1, 0.5, 1.5)
+    out.backward(backend.xp.asarray(g))
+    kept = a.max(axis=axis, keepdims=True)
+    winners = a == kept
+    ties = winners.sum(axis=axis, keepdims=True)
+    g_kept = g if keepdims else np.asarray(g).reshape(kept.shape)
+    expected = winners * g_kept / ties
+    np.testing.assert_allclose(backend.asnumpy(t.grad), expected, rtol=1e-15)
+    # the gradient is shared, not copied: each reduced group passes on exactly its g
+    np.testing.assert_allclose(backend.asnumpy(t.grad).sum(axis=axis, keepdims=True), g_kept, rtol=1e-14)
+
+
+def test_max_tie_examples():
+    t = Tensor([[1.0, 3.0, 3.0], [2.0, 2.0, 2.0]])
+    t.max(axis=1).sum().backward()
+    np.testing.assert_allclose(backend.asnumpy(t.grad), [[0, 0.5, 0.5], [1 / 3, 1 / 3, 1 / 3]])
