@@ -1,6 +1,6 @@
 """Every PyTorch snippet a notebook shows prints exactly the output it claims.
 
-PyTorch is not a dependency of the course (its wheel is about 750 MB), so the
+PyTorch is not a dependency of the course (its CPU-only wheel is 192 MB, 700 MB unpacked), so the
 chapters show PyTorch code as text (see ``tests/torch_snippets.py`` for the
 convention). This test runs those snippets in a separate Python that has
 PyTorch (``$MICROGRAD_TORCH_PYTHON``, else ``.venv-torch/bin/python``, made by
