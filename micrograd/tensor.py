@@ -57,7 +57,7 @@ numbers and lists; an integer *array* is refused, since a gradient could not
 be stored in it). ``grad`` is ``None`` until ``backward`` reaches the Tensor;
 leaves accumulate (``+``) across calls, so clear them between steps
 (``model.zero_grad()`` of :mod:`micrograd.tensor_nn` sets them back to
-``None``; an optimizer's ``zero_grad()`` fills them with zeros).
+``None``, and so does an optimizer's ``zero_grad()``, as in PyTorch).
 """
 
 from __future__ import annotations

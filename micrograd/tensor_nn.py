@@ -60,7 +60,7 @@ class Module(nn.Module):
 
     ``None`` means "no gradient yet" (PyTorch's default too): the next
     ``backward`` stores its gradient without adding it to an array of zeros.
-    ``optimizer.zero_grad()`` (arrays of zeros) works as well, a little slower.
+    ``optimizer.zero_grad()`` does the same.
     """
 
     def zero_grad(self) -> None:
