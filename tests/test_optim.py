@@ -573,3 +573,17 @@ def test_the_tensor_engines_parameters(make):
     assert t.data == pytest.approx(stand_in.data, abs=1e-12)
     start = ((np.array([[0.0, 0.0], [1.0, 1.0]]) - target) ** 2).sum()
     assert float(((t - target) ** 2).sum().data) < start
+
+
+def test_an_unused_value_is_stepped_with_a_zero_gradient():
+    """[ch10] The stated difference: a Value's grad is a number, so after zero_grad it is 0.0, not None,
+    and momentum keeps moving a Value the loss no longer uses (PyTorch would leave it alone)."""
+    used, unused = Value(1.0), Value(3.0)
+    opt = SGD([used, unused], lr=0.1, momentum=0.9)
+    (used * used + unused).backward()
+    opt.step()  # unused: buffer 1.0, 3.0 -> 2.9
+    opt.zero_grad()
+    assert unused.grad == 0.0
+    (used * used).backward()
+    opt.step()  # buffer 0.9 * 1.0 + 0.0 = 0.9: 2.9 -> 2.81
+    assert unused.data == pytest.approx(2.81, abs=1e-15)
