@@ -201,8 +201,9 @@ def binary_cross_entropy_with_logits(logits: Sequence[Value | Number], labels: S
     return mean(losses)
 
 
-#: PyTorch's floor for ``p (1 - p)`` in the gradient of ``binary_cross_entropy`` (its ``EPSILON``).
-BCE_GRAD_FLOOR = 1e-12
+#: PyTorch's floor for ``p (1 - p)`` in the gradient of ``binary_cross_entropy``: its ``EPSILON``,
+#: 1e-12 stored as a float32 (so the gradient at p = 0, y = 1 is -1.000000004e12, as PyTorch's).
+BCE_GRAD_FLOOR = 9.999999960041972e-13
 
 
 def binary_cross_entropy(
@@ -219,7 +220,8 @@ def binary_cross_entropy(
         d(loss_i)/dp_i = (p_i - y_i) / max(p_i (1 - p_i), 1e-12)
 
     (the exact derivative, except that the denominator never drops below
-    1e-12: finite at p = 0 and p = 1, and equal to PyTorch's gradient there).
+    1e-12, :data:`BCE_GRAD_FLOOR`: finite at p = 0 and p = 1, and equal to
+    PyTorch's gradient there).
     Prefer :func:`binary_cross_entropy_with_logits`, which never needs clamping.
     """
     probabilities, labels = _pair("binary_cross_entropy", probabilities, labels)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Make .venv-torch: a separate virtual environment with PyTorch, used only by
 # tests/test_pytorch_snippets.py to run the PyTorch snippets the chapters show.
-# PyTorch is not a dependency of the course (its wheel is about 750 MB), so it
+# PyTorch is not a dependency of the course (its CPU-only wheel is 192 MB, 700 MB unpacked), so it
 # never goes into .venv. Idempotent: does nothing when the stamp is newer than
 # this script. Override the location with TORCH_VENV, the Python with PYTHON.
 set -euo pipefail

@@ -479,20 +479,29 @@ def test_cross_entropy_batch_gradcheck(rows, data):
     assert gradcheck(loss, flat, rtol=1e-4, atol=1e-6)
 
 
+FLOOR = 9.999999960041972e-13  # PyTorch's EPSILON: 1e-12 as a float32
+
+
 @pytest.mark.parametrize(
     ("p", "y", "loss", "grad"),
     [
-        (0.0, 1, 100.0, -1e12),  # log(0) clamped at -100; the slope's denominator p (1 - p) at 1e-12
-        (1.0, 0, 100.0, 1e12),
-        (1e-50, 1, 100.0, -1e12),  # not -1/p = -1e50
-        (1.0 - 2**-50, 0, 50 * math.log(2), 1e12),
+        (0.0, 1, 100.0, -1 / FLOOR),  # log(0) clamped at -100; the slope's denominator p (1 - p) at FLOOR
+        (1.0, 0, 100.0, 1 / FLOOR),
+        (1e-50, 1, 100.0, -1 / FLOOR),  # not -1/p = -1e50
+        (1.0 - 2**-50, 0, 50 * math.log(2), (1.0 - 2**-50) / FLOOR),
+        (1e-13, 1, -math.log(1e-13), -(1 - 1e-13) / FLOOR),
         (1.0, 1, 0.0, 0.0),
         (0.3, 1, -math.log(0.3), -1 / 0.3),
         (0.3, 0.25, -(0.25 * math.log(0.3) + 0.75 * math.log(0.7)), (0.3 - 0.25) / (0.3 * 0.7)),
     ],
 )
 def test_bce_of_probabilities_matches_pytorch_value_and_gradient_at_the_extremes(p, y, loss, grad):
-    """[ch9] PyTorch clamps each log at -100 and the slope (p - y) / (p (1 - p)) at a denominator of 1e-12."""
+    """[ch9] PyTorch clamps each log at -100 and the slope (p - y) / (p (1 - p)) at a denominator of 1e-12.
+
+    The numbers are PyTorch 2.13's (F.binary_cross_entropy in float64): at p = 0, y = 1 the gradient is
+    -1000000003995.8029, since PyTorch's 1e-12 is a float32.
+    """
+    assert -1 / FLOOR == -1000000003995.8029
     v = Value(p)
     out = binary_cross_entropy([v], [y])
     out.backward()
