@@ -39,6 +39,7 @@ if __name__ == "__main__":  # the thread count must be set before NumPy is impor
     _threads = sys.argv[sys.argv.index("--threads") + 1] if "--threads" in sys.argv else "1"
     for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[_var] = _threads
+    os.environ["MICROGRAD_BLAS_THREADS"] = _threads  # else importing micrograd.tensor would set 1
 
 import gc
 import platform
