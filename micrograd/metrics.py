@@ -15,7 +15,8 @@ function                               for
 :func:`confusion_matrix`               counts of (true class, predicted class) pairs
 =====================================  =============================================================
 
-Scores may be ``Value`` s or numbers (a Value's ``.data`` is used).
+Scores may be ``Value`` s or numbers (a Value's ``.data`` is used). A NaN score
+is an error that says so: compared with 0 it would silently count as the negative class.
 """
 
 from __future__ import annotations
@@ -34,7 +35,13 @@ def _number(func: str, x: Any, where: str) -> float:
     x = x.data if isinstance(x, Value) else x  # (not getattr: numpy scalars have a .data too)
     if isinstance(x, bool) or not isinstance(x, Real):
         raise TypeError(f"{func}: {where} must be a number or a Value, got {type(x).__name__}: {x!r}")
-    return float(x)
+    x = float(x)
+    if x != x:  # NaN: every comparison with it is False, so it would count silently as one class
+        raise ValueError(
+            f"{func}: {where} is NaN, not a score (a model whose training diverged outputs NaN; "
+            "micrograd.train.check_finite stops a training loop at the step where that happens)"
+        )
+    return x
 
 
 def _same_length(func: str, a: Any, b: Any, a_name: str, b_name: str) -> None:

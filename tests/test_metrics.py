@@ -61,3 +61,14 @@ def test_bad_input(call, error, words):
     """[ch11] Mismatched lengths, bad labels and non-numbers fail with a message that says so."""
     with pytest.raises(error, match=words):
         call()
+
+
+def test_a_nan_score_is_named_not_counted():
+    """[ch11] NaN > 0 is False: without the check a diverged model's NaN would count as a negative score."""
+    nan = float("nan")
+    with pytest.raises(ValueError, match=r"binary_accuracy: score 1 is NaN.*check_finite"):
+        binary_accuracy([0.5, nan], [1, 0])
+    with pytest.raises(ValueError, match="argmax: score 0 is NaN"):
+        argmax([nan, 1.0])
+    with pytest.raises(ValueError, match="NaN"):
+        multiclass_accuracy([[0.1, 0.2], [nan, 0.0]], [1, 0])
