@@ -230,8 +230,9 @@ def _blas_threads_in_a_fresh_process(env_value):
     )
     import os
 
-    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")}
-    env["OPENBLAS_NUM_THREADS"] = "2"  # as on a 2-core machine, whatever this one has
+    env = dict(os.environ)
+    for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        env[var] = "2"  # as on a 2-core machine, whatever this one has (BLAS may cap it at its cores)
     if env_value is not None:
         env["MICROGRAD_BLAS_THREADS"] = env_value
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
@@ -241,9 +242,10 @@ def _blas_threads_in_a_fresh_process(env_value):
 def test_importing_the_tensor_engine_limits_blas_to_one_thread():
     pytest.importorskip("threadpoolctl")
     before, after = _blas_threads_in_a_fresh_process(None)
-    assert before == 2 and after == 1
-    assert _blas_threads_in_a_fresh_process("all") == [2, 2]
-    assert _blas_threads_in_a_fresh_process("2") == [2, 2]
+    assert after == 1
+    assert _blas_threads_in_a_fresh_process("all") == [before, before]  # left alone
+    if before >= 2:
+        assert _blas_threads_in_a_fresh_process("2") == [before, 2]
 
 
 def test_limit_blas_threads_can_be_undone():
