@@ -338,11 +338,8 @@ def _log_vjp(g, a):
     return (g / a,)
 
 
-def _tanh_vjp(g, slope):
-    return (g * slope,)
-
-
-def _sigmoid_vjp(g, slope):
+def _slope_vjp(g, slope):
+    """tanh and sigmoid: the local derivative, computed in the forward pass, times g."""
     return (g * slope,)
 
 
@@ -668,8 +665,8 @@ class Tensor:
         """
         xp = backend.xp
         a = self.data
-        out = xp.tanh(a)
-        return Tensor._result(out, (self,), _tanh_vjp, 4.0 * _sigmoid_slope(xp.exp(-2.0 * xp.abs(a))), "tanh")
+        slope = 4.0 * _sigmoid_slope(xp.exp(-2.0 * xp.abs(a)))  # tanh'(a) = 4 sigmoid'(2a)
+        return Tensor._result(xp.tanh(a), (self,), _slope_vjp, slope, "tanh")
 
     def sigmoid(self) -> Tensor:
         """out = 1 / (1 + e**-a), no overflow;  VJP: g * out * (1 - out) = g * e / (1 + e)**2, e = e**-|a|.
@@ -681,7 +678,7 @@ class Tensor:
         a = self.data
         e = xp.exp(-xp.abs(a))  # e**-|a| <= 1: never overflows
         out = xp.where(a >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-        return Tensor._result(out, (self,), _sigmoid_vjp, _sigmoid_slope(e), "sigmoid")
+        return Tensor._result(out, (self,), _slope_vjp, _sigmoid_slope(e), "sigmoid")
 
     def relu(self) -> Tensor:
         """out = max(0, a);  VJP: g where a > 0, else 0."""
