@@ -307,3 +307,47 @@ def test_reset_draws_new_weights_and_keeps_the_data():
     assert first != second and second != third and first != third
     fresh = Playground(Settings(n_samples=40))
     assert [q.data for q in fresh.net.parameters()] == first  # the settings alone still give the same run
+
+
+def test_interrupt_stops_the_run_in_a_real_kernel():
+    """[ch11] In ipykernel the Run loop trains between cells (the kernel is Idle, SIGINT ignored):
+    Kernel › Interrupt must still stop it."""
+    import time
+
+    from jupyter_client.manager import start_new_kernel
+
+    km, kc = start_new_kernel(kernel_name="python3")
+
+    def run(code):
+        msg_id = kc.execute(code)
+        out = []
+        while True:
+            msg = kc.get_iopub_msg(timeout=60)
+            if msg["parent_header"].get("msg_id") != msg_id:
+                continue
+            if msg["msg_type"] == "stream":
+                out.append(msg["content"]["text"])
+            elif msg["msg_type"] == "error":
+                out.append("ERROR " + msg["content"]["evalue"])
+            elif msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+                return "".join(out)
+
+    try:
+        run(
+            "from micrograd.widgets.playground import TrainingPlayground, Settings\n"
+            "w = TrainingPlayground(Settings(n_samples=40))\nw.run_button.value = True"
+        )
+        for _ in range(100):  # until the loop has taken a few steps
+            time.sleep(0.1)
+            if int(run("print(w.playground.steps)")) >= 3:
+                break
+        km.interrupt_kernel()
+        time.sleep(1.0)
+        stopped_at = run("print(w.playground.steps, w.run_button.value)").split()
+        time.sleep(1.0)
+        later = run("print(w.playground.steps, w.status.value)")
+    finally:
+        kc.stop_channels()
+        km.shutdown_kernel(now=True)
+    assert stopped_at[1] == "False" and int(stopped_at[0]) < TrainingPlayground.MAX_RUN_STEPS
+    assert later.startswith(stopped_at[0] + " Interrupted.")  # no step after the interrupt
