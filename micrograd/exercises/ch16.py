@@ -333,7 +333,7 @@ def _check_shift(answer) -> None:
 register(
     Exercise(
         id="16.4",
-        title="shift the images by a pixel (augmentation)",
+        title="shift the images by a pixel",
         checker=_check_shift,
         reference=shift,
         hints=[
