@@ -565,12 +565,12 @@ def page_html(net: DigitNet, example: Sequence[Stroke] | None = None, example_pn
 class DigitPad(anywidget.AnyWidget):
     """The live pad in Jupyter: the browser sends the 8×8 ``image``, Python answers ``probabilities``."""
 
-    _esm = traitlets.Unicode("").tag(sync=True)
+    _esm = core_js() + _WIDGET_JS  # anywidget's front-end module: the same core as the page's pad
     image = traitlets.List(traitlets.Int(), default_value=[]).tag(sync=True)
     probabilities = traitlets.List(traitlets.Float(), default_value=[]).tag(sync=True)
 
     def __init__(self, net: DigitNet, **kwargs: Any) -> None:
-        super().__init__(_esm=core_js() + _WIDGET_JS, **kwargs)
+        super().__init__(**kwargs)
         self.net = net
 
     @traitlets.observe("image")
