@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 import random
@@ -22,6 +23,7 @@ from micrograd.widgets.digit_pad import (
     block_counts,
     digit_pad,
     fit_to_grid,
+    pad_picture,
     page_html,
     rasterize,
     softmax,
@@ -198,6 +200,14 @@ def test_before_the_script_runs_it_reads_as_a_picture_and_one_line():
     text = html.unescape(re.sub(r"<[^>]+>", "", stripped)).strip()
     assert text == RUN_LINE
     assert stripped.count("<img") == 1 and "<canvas" not in stripped and "<button" not in stripped
+
+
+def test_the_example_picture_is_a_deterministic_png_in_the_output():
+    _, net = _net(10)
+    picture = pad_picture(net, VERTICAL)
+    assert base64.b64decode(picture).startswith(b"\x89PNG") and picture == pad_picture(net, VERTICAL)
+    page = digit_pad(net, example=VERTICAL)._repr_mimebundle_()["text/html"]
+    assert page.count("<img") == 1 and picture in page
 
 
 def test_the_javascript_is_the_same_algorithm():

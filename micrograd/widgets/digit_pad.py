@@ -535,11 +535,48 @@ export default { render };
 """
 
 
-def page_html(net: DigitNet, example: Sequence[Stroke] | None = None, example_png: str | None = None) -> str:
+def pad_picture(net: DigitNet, strokes: Sequence[Stroke], dpi: int = 80) -> str:
+    """A picture of the pad reading ``strokes`` (base64 PNG): the drawing, the 8×8 image, the ten bars.
+
+    It is what the output shows before its script runs (an untrusted notebook, GitHub's viewer).
+    """
+    from matplotlib.figure import Figure
+
+    from micrograd.widgets.player import png_base64
+
+    image = strokes_to_image(strokes)
+    probabilities = net.probabilities(image)
+    best = max(range(10), key=probabilities.__getitem__)
+    fig = Figure(figsize=(6.4, 2.2))
+    drawing, seen, bars = fig.subplots(1, 3, width_ratios=[1, 0.6, 1.3])
+    for stroke in _check_strokes(strokes):
+        xs, ys = zip(*stroke, strict=True)
+        drawing.plot(xs, ys, color="black", linewidth=6, solid_capstyle="round")
+    drawing.invert_yaxis()
+    drawing.set_aspect("equal", adjustable="datalim")
+    drawing.margins(0.25)
+    drawing.set_xticks([])
+    drawing.set_yticks([])
+    drawing.set_title("a drawing", fontsize=9)
+    seen.imshow(
+        [image[SIDE * r : SIDE * (r + 1)] for r in range(SIDE)], cmap="gray_r", vmin=0, vmax=PIXEL_MAX
+    )
+    seen.set_title("what it receives", fontsize=9)
+    seen.axis("off")
+    bars.barh(range(10), probabilities, color=["#1976d2" if d == best else "#90a4ae" for d in range(10)])
+    bars.set_yticks(range(10))
+    bars.invert_yaxis()
+    bars.set_xlim(0, 1)
+    bars.set_title(f"it reads a {best} ({probabilities[best]:.0%})", fontsize=9)
+    fig.tight_layout()
+    return png_base64(fig, dpi)
+
+
+def page_html(net: DigitNet, example_png: str | None = None) -> str:
     """The self-contained pad for a page with no kernel: HTML + JavaScript, the weights inside.
 
     Before the script runs (untrusted notebook, GitHub) it reads as a picture
-    (``example_png``, base64 PNG, e.g. :func:`example_figure` of the pad on a
+    (``example_png``, base64 PNG, e.g. :func:`pad_picture` of the pad on a
     drawing) and :data:`RUN_LINE`; the script replaces both by the live pad.
     """
     weights, sizes = net.to_base64(), net.sizes()
@@ -580,12 +617,16 @@ class DigitPad(anywidget.AnyWidget):
             self.probabilities = self.net.probabilities(image)
 
 
-def digit_pad(net: DigitNet, example_png: str | None = None) -> Any:
-    """The pad: a live anywidget in Jupyter, and the self-contained HTML pad on the book's page."""
+def digit_pad(net: DigitNet, example: Sequence[Stroke] | None = None) -> Any:
+    """The pad: a live anywidget in Jupyter, and the self-contained HTML pad on the book's page.
+
+    ``example`` (strokes) is drawn, with the network's answer, as the picture shown
+    before the output's script runs.
+    """
     if not isinstance(net, DigitNet):
         raise TypeError(f"digit_pad needs a DigitNet (DigitNet.from_mlp(model)), got {type(net).__name__}")
     text = f"Draw a digit: a pad over the network {net.sizes()}"
-    static = page_html(net, example_png=example_png)
+    static = page_html(net, example_png=None if example is None else pad_picture(net, example))
     return with_static_fallback(DigitPad(net), static=lambda: {"text/html": static}, text=text)
 
 
@@ -599,6 +640,7 @@ __all__ = [
     "core_js",
     "digit_pad",
     "fit_to_grid",
+    "pad_picture",
     "page_html",
     "rasterize",
     "softmax",
