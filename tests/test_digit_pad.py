@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import math
 import random
 import re
@@ -15,16 +16,20 @@ from micrograd.tensor import Tensor
 from micrograd.tensor_nn import MLP
 from micrograd.widgets.digit_pad import (
     GRID,
+    MARGIN,
     MAX_WIDTH,
-    PEN_RADIUS,
+    RADII,
     RUN_LINE,
+    TARGET_INK,
     DigitNet,
     DigitPad,
     block_counts,
     digit_pad,
+    distances,
     fit_to_grid,
     pad_picture,
     page_html,
+    pen_radius,
     rasterize,
     softmax,
     strokes_to_image,
@@ -48,9 +53,9 @@ def test_fit_fills_the_height_and_centres():
     fitted = fit_to_grid(RING)
     ys = [y for s in fitted for _, y in s]
     xs = [x for s in fitted for x, _ in s]
-    assert min(ys) == pytest.approx(PEN_RADIUS) and max(ys) == pytest.approx(GRID - PEN_RADIUS)
+    assert min(ys) == pytest.approx(MARGIN) and max(ys) == pytest.approx(GRID - MARGIN)
     assert (min(xs) + max(xs)) / 2 == pytest.approx(GRID / 2)
-    assert max(xs) - min(xs) == pytest.approx(MAX_WIDTH - 2 * PEN_RADIUS)  # a round ring: squeezed
+    assert max(xs) - min(xs) == pytest.approx(MAX_WIDTH - 2 * MARGIN)  # a round ring: squeezed
     narrow = fit_to_grid([[(0.0, 0.0), (40.0, 190.0)]])  # narrow enough: the aspect ratio is kept
     (x0, y0), (x1, y1) = narrow[0]
     assert (x1 - x0) / (y1 - y0) == pytest.approx(40 / 190)
@@ -60,7 +65,7 @@ def test_a_wide_drawing_is_squeezed_to_the_width_of_the_uci_digits():
     wide = [[(0.0, 0.0), (300.0, 0.0), (300.0, 20.0)]]
     fitted = fit_to_grid(wide)
     xs = [x for s in fitted for x, _ in s]
-    assert max(xs) - min(xs) == pytest.approx(MAX_WIDTH - 2 * PEN_RADIUS)
+    assert max(xs) - min(xs) == pytest.approx(MAX_WIDTH - 2 * MARGIN)
     flat = fit_to_grid([[(0.0, 5.0), (50.0, 5.0)]])  # no height: scaled by its width
     assert [y for _, y in flat[0]] == [GRID / 2, GRID / 2]
 
@@ -81,6 +86,29 @@ def test_a_ring_has_ink_around_a_blank_middle():
     image = np.array(strokes_to_image(RING)).reshape(8, 8)
     assert image[3:5, 3:5].sum() == 0
     assert image[0].sum() > 0 and image[7].sum() > 0 and image[:, 1].sum() > 0 and image[:, 6].sum() > 0
+
+
+def test_the_target_ink_is_the_datas():
+    from micrograd.data import load_digits
+
+    images, _ = load_digits()
+    assert abs(sum(map(sum, images)) / len(images) - TARGET_INK) < 1
+
+
+def test_the_pen_is_chosen_to_give_the_datas_ink():
+    """A short drawing (a stroke) gets a thick pen, a long one (two rings) a thin one; ink near the target."""
+    eight = [[(112 + 40 * math.sin(a), 60 - 40 * math.cos(a)) for a in np.linspace(0, 2 * math.pi, 41)]]
+    eight.append([(112 + 50 * math.sin(a), 150 - 50 * math.cos(a)) for a in np.linspace(0, 2 * math.pi, 41)])
+    radii = {}
+    for name, drawing in [("stroke", VERTICAL), ("ring", RING), ("eight", eight)]:
+        field = distances(drawing)
+        radius = pen_radius(field)
+        assert radius in RADII
+        inks = {r: sum(d2 <= r * r for line in field for d2 in line) for r in RADII}
+        assert abs(inks[radius] - TARGET_INK) == min(abs(ink - TARGET_INK) for ink in inks.values())
+        assert sum(map(sum, rasterize(drawing))) == inks[radius]
+        radii[name] = radius
+    assert radii["stroke"] > radii["ring"] >= radii["eight"]
 
 
 def test_values_are_counts_of_4x4_blocks():
@@ -106,7 +134,9 @@ def test_empty_drawing_and_a_dot():
     assert strokes_to_image([]) == [0] * 64
     assert strokes_to_image([[]]) == [0] * 64
     dot = strokes_to_image([[(50, 50)]])
-    assert 0 < sum(dot) <= 4 * 16 and dot[8 * 3 + 3] > 0  # a small blob at the centre
+    blob = np.array(dot).reshape(8, 8)
+    assert blob[3:5, 3:5].all() and blob[0].sum() == blob[7].sum() == 0  # a blob at the centre
+    assert (blob == blob[::-1]).all() and (blob == blob[:, ::-1]).all()
 
 
 @pytest.mark.parametrize(
@@ -214,7 +244,8 @@ def test_the_javascript_is_the_same_algorithm():
     """The constants the page's JavaScript uses are the Python ones (the browser test compares results)."""
     _, net = _net()
     page = page_html(net)
-    assert f"PEN = {PEN_RADIUS!r}" in page and f"MAX_WIDTH = {MAX_WIDTH!r}" in page
+    assert f"MARGIN = {MARGIN!r}" in page and f"MAX_WIDTH = {MAX_WIDTH!r}" in page
+    assert f"RADII = {json.dumps(list(RADII))}" in page and f"TARGET_INK = {TARGET_INK!r}" in page
     assert "data-digit-pad" in page and "data-prediction" in page
 
 

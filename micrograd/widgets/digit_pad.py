@@ -9,12 +9,17 @@ in the page's JavaScript). The UCI digits were made from 32×32 bitmaps,
 size-normalised and centred, by counting the pixels that are on in each 4×4
 block (0 to 16). So the pad does the same with the strokes (lists of points):
 
-1. take the bounding box of every point and scale it so that its height, plus
-   the pen's width, fills the 32 pixels (every UCI digit is that tall), keeping
-   the aspect ratio but squeezing the width to at most :data:`MAX_WIDTH` pixels;
+1. take the bounding box of every point and scale it so that its height fills
+   the 32 pixels but for a :data:`MARGIN` (every UCI digit is that tall),
+   keeping the aspect ratio but squeezing the width to at most
+   :data:`MAX_WIDTH` pixels;
 2. centre the box in the 32×32 grid;
-3. a pixel is on when its centre lies within :data:`PEN_RADIUS` (in 32×32
-   pixels) of a stroke segment — the same pen width however big the drawing;
+3. choose the pen: a pixel is on when its centre lies within the pen's radius
+   of a stroke segment, and the radius (one of :data:`RADII`) is the one that
+   puts the number of on pixels closest to :data:`TARGET_INK`. The UCI digits
+   hold about that much ink whatever the digit (312 of 1,024 pixels on average,
+   standard deviation 34): their strokes were normalised too. So a long drawing
+   (an 8) gets a thin pen and a short one (a 1) a thick pen, as in the data;
 4. count the on pixels in each 4×4 block: 8×8 values from 0 to 16.
 
 **The network** (:class:`DigitNet`): the chapter's ``tensor_nn.MLP`` (ReLU
@@ -56,7 +61,9 @@ from micrograd.widgets.player import with_static_fallback
 GRID = 32  # the size-normalised bitmap the UCI digits were made from
 BLOCK = 4  # 32 / 4 = 8 pixels a side
 SIDE = GRID // BLOCK
-PEN_RADIUS = 3.5  # in pixels of the 32x32 grid: a stroke is 4 pixels wide, as in the UCI bitmaps
+MARGIN = 3.5  # room left above and below the drawing's centre line, for the pen (32x32 pixels)
+RADII = tuple(1.5 + 0.25 * k for k in range(15))  # the pens to choose from: radius 1.5 to 5 pixels
+TARGET_INK = 312  # the mean number of on pixels (of 1,024) of a UCI digit's 32x32 bitmap
 MAX_WIDTH = 24.0  # the widest a drawing gets, in pixels of the 32x32 grid (UCI digits span <= 6 of 8 columns)
 PIXEL_MAX = 16  # an 8x8 value counts the 16 pixels of a 4x4 block
 
@@ -99,9 +106,9 @@ def _check_strokes(strokes: Any) -> list[list[tuple[float, float]]]:
 def fit_to_grid(strokes: Any) -> list[list[tuple[float, float]]]:
     """The strokes scaled and centred in the 32×32 grid (coordinates in grid pixels, y down).
 
-    The bounding box's height becomes ``GRID - 2 * PEN_RADIUS`` (so the ink,
-    pen width included, spans the grid's height), its width is scaled alike but
-    to at most ``MAX_WIDTH - 2 * PEN_RADIUS`` (see :func:`_scales`), and the box's
+    The bounding box's height becomes ``GRID - 2 * MARGIN`` (so the ink, pen
+    width included, spans the grid's height), its width is scaled alike but to
+    at most ``MAX_WIDTH - 2 * MARGIN`` (see :func:`_scales`), and the box's
     centre goes to the grid's centre (16, 16).
     """
     strokes = _check_strokes(strokes)
@@ -125,7 +132,7 @@ def _scales(width: float, height: float) -> tuple[float, float]:
     :data:`MAX_WIDTH` pixels (a round "0" becomes an upright oval). A flat
     drawing (no height, e.g. "-") is scaled by its width alone; a dot stays a dot.
     """
-    room_y, room_x = GRID - 2.0 * PEN_RADIUS, MAX_WIDTH - 2.0 * PEN_RADIUS
+    room_y, room_x = GRID - 2.0 * MARGIN, MAX_WIDTH - 2.0 * MARGIN
     limit_x = room_x / width if width > 0 else math.inf
     if height > 0:
         sy = room_y / height
@@ -146,23 +153,48 @@ def _distance_squared(px: float, py: float, a: tuple[float, float], b: tuple[flo
     return ex * ex + ey * ey
 
 
-def rasterize(strokes: Any) -> list[list[int]]:
-    """The fitted strokes (:func:`fit_to_grid`) as a 32×32 bitmap: 1 where a pixel centre is in the pen."""
-    fitted = fit_to_grid(strokes)
+def distances(strokes: Any) -> list[list[float]]:
+    """For each pixel of the 32×32 grid, the squared distance from its centre to the fitted strokes.
+
+    (``inf`` everywhere for an empty drawing.) A one-point stroke is a dot.
+    """
     segments = []
-    for stroke in fitted:
+    for stroke in fit_to_grid(strokes):
         pairs = list(zip(stroke, stroke[1:], strict=False)) if len(stroke) > 1 else [(stroke[0], stroke[0])]
         segments.extend(pairs)
-    radius2 = PEN_RADIUS * PEN_RADIUS
-    bitmap = []
+    field = []
     for row in range(GRID):
-        py = row + 0.5
         line = []
         for col in range(GRID):
-            px = col + 0.5
-            line.append(int(any(_distance_squared(px, py, a, b) <= radius2 for a, b in segments)))
-        bitmap.append(line)
-    return bitmap
+            nearest = math.inf
+            for a, b in segments:
+                d2 = _distance_squared(col + 0.5, row + 0.5, a, b)
+                if d2 < nearest:
+                    nearest = d2
+            line.append(nearest)
+        field.append(line)
+    return field
+
+
+def pen_radius(field: Sequence[Sequence[float]]) -> float:
+    """The radius in :data:`RADII` whose ink (pixels within it) is closest to :data:`TARGET_INK`.
+
+    On a tie the smaller radius wins.
+    """
+    best, best_gap = RADII[0], math.inf
+    for radius in RADII:
+        limit = radius * radius
+        ink = sum(1 for line in field for d2 in line if d2 <= limit)
+        if abs(ink - TARGET_INK) < best_gap:
+            best, best_gap = radius, abs(ink - TARGET_INK)
+    return best
+
+
+def rasterize(strokes: Any) -> list[list[int]]:
+    """The fitted strokes as a 32×32 bitmap: 1 where a pixel centre is within :func:`pen_radius`."""
+    field = distances(strokes)
+    limit = pen_radius(field) ** 2
+    return [[int(d2 <= limit) for d2 in line] for line in field]
 
 
 def block_counts(bitmap: Sequence[Sequence[int]]) -> list[int]:
@@ -304,7 +336,8 @@ color:#222;cursor:pointer;font:inherit;align-self:flex-start}
 # The core: mgDigitPadCore() returns {strokesToImage, forward, build}. Plain ES5, no library.
 _CORE_JS = r"""
 function mgDigitPadCore() {
-  var GRID = 32, BLOCK = 4, SIDE = 8, PEN = %(pen)s, MAX_WIDTH = %(max_width)s;
+  var GRID = 32, BLOCK = 4, SIDE = 8, MARGIN = %(margin)s, MAX_WIDTH = %(max_width)s;
+  var RADII = %(radii)s, TARGET_INK = %(target)s;
   function fit(strokes) {
     var xs = [], ys = [], i, j;
     for (i = 0; i < strokes.length; i++)
@@ -313,7 +346,7 @@ function mgDigitPadCore() {
     var left = Math.min.apply(null, xs), right = Math.max.apply(null, xs);
     var top = Math.min.apply(null, ys), bottom = Math.max.apply(null, ys);
     var width = right - left, height = bottom - top, sx, sy;
-    var roomY = GRID - 2.0 * PEN, roomX = MAX_WIDTH - 2.0 * PEN;
+    var roomY = GRID - 2.0 * MARGIN, roomX = MAX_WIDTH - 2.0 * MARGIN;
     var limitX = width > 0 ? roomX / width : Infinity;
     if (height > 0) { sy = roomY / height; sx = Math.min(sy, limitX); }
     else { sx = width > 0 ? limitX : 0.0; sy = sx; }
@@ -335,17 +368,28 @@ function mgDigitPadCore() {
       if (s.length === 1) segs.push([s[0], s[0]]);
       for (k = 0; k + 1 < s.length; k++) segs.push([s[k], s[k + 1]]);
     }
-    var image = [], r2 = PEN * PEN;
-    for (i = 0; i < SIDE * SIDE; i++) image.push(0);
-    for (r = 0; r < GRID; r++) {
+    var field = [], image = [];
+    for (r = 0; r < GRID; r++) {  // squared distance from each pixel centre to the nearest segment
       for (c = 0; c < GRID; c++) {
+        var nearest = Infinity;
         for (k = 0; k < segs.length; k++) {
-          if (dist2(c + 0.5, r + 0.5, segs[k][0], segs[k][1]) <= r2) {
-            image[SIDE * Math.floor(r / BLOCK) + Math.floor(c / BLOCK)] += 1; break;
-          }
+          var d2 = dist2(c + 0.5, r + 0.5, segs[k][0], segs[k][1]);
+          if (d2 < nearest) nearest = d2;
         }
+        field.push(nearest);
       }
     }
+    var radius = RADII[0], bestGap = Infinity;  // the pen whose ink is closest to the data's
+    for (k = 0; k < RADII.length; k++) {
+      var limit = RADII[k] * RADII[k], ink = 0;
+      for (i = 0; i < field.length; i++) if (field[i] <= limit) ink++;
+      if (Math.abs(ink - TARGET_INK) < bestGap) { radius = RADII[k]; bestGap = Math.abs(ink - TARGET_INK); }
+    }
+    var r2 = radius * radius;
+    for (i = 0; i < SIDE * SIDE; i++) image.push(0);
+    for (r = 0; r < GRID; r++)
+      for (c = 0; c < GRID; c++)
+        if (field[GRID * r + c] <= r2) image[SIDE * Math.floor(r / BLOCK) + Math.floor(c / BLOCK)] += 1;
     return image;
   }
   function decode(b64, sizes) {
@@ -485,7 +529,13 @@ function mgDigitPadCore() {
 
 def core_js() -> str:
     """The shared JavaScript (``mgDigitPadCore``), with the pen radius and the stylesheet filled in."""
-    return _CORE_JS % {"pen": repr(PEN_RADIUS), "max_width": repr(MAX_WIDTH), "css": json.dumps(_CSS)}
+    return _CORE_JS % {
+        "margin": repr(MARGIN),
+        "max_width": repr(MAX_WIDTH),
+        "radii": json.dumps(list(RADII)),
+        "target": repr(TARGET_INK),
+        "css": json.dumps(_CSS),
+    }
 
 
 # On the page: define the pad once (window.mgDigitPad1), start every pad not started yet. Each root
@@ -632,7 +682,9 @@ def digit_pad(net: DigitNet, example: Sequence[Stroke] | None = None) -> Any:
 
 __all__ = [
     "GRID",
-    "PEN_RADIUS",
+    "MARGIN",
+    "RADII",
+    "TARGET_INK",
     "RUN_LINE",
     "DigitNet",
     "DigitPad",
@@ -641,6 +693,8 @@ __all__ = [
     "digit_pad",
     "fit_to_grid",
     "pad_picture",
+    "pen_radius",
+    "distances",
     "page_html",
     "rasterize",
     "softmax",
