@@ -18,23 +18,36 @@ The datasets are those of TensorFlow Playground: :func:`make_moons`,
 set and :func:`batches` walks through the training set in shuffled
 mini-batches; :func:`check_dataset` says clearly what is wrong with an ``(X, y)``
 pair that does not have the expected shape.
+
+One real dataset ships with the package: :func:`load_digits` (1,797 handwritten
+digits of 8×8 pixels, CC BY 4.0, see ``micrograd/datasets/README.md``), with
+the course's fixed train / validation / test split :func:`digits_split`, made by
+:func:`stratified_split`.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
+import io
 import math
 import random
 from collections.abc import Iterator, Sequence
+from importlib import resources
 from numbers import Integral, Real
 
 __all__ = [
+    "DIGITS_ATTRIBUTION",
     "batches",
     "check_dataset",
+    "digits_split",
+    "load_digits",
     "make_circles",
     "make_gaussians",
     "make_moons",
     "make_spirals",
     "make_xor",
+    "stratified_split",
     "to_plus_minus_one",
     "train_test_split",
 ]
@@ -287,3 +300,84 @@ def batches(
     for start in range(0, len(order), batch_size):
         chunk = order[start : start + batch_size]
         yield [X[i] for i in chunk], [y[i] for i in chunk]
+
+
+# ---------------------------------------------------------------------------
+# A real dataset: the UCI handwritten digits (8x8), shipped with the package
+# ---------------------------------------------------------------------------
+
+DIGITS_ATTRIBUTION = (
+    "Optical Recognition of Handwritten Digits, E. Alpaydin and C. Kaynak, UCI Machine Learning "
+    "Repository (1998), https://doi.org/10.24432/C50P49, licensed CC BY 4.0 "
+    "(https://creativecommons.org/licenses/by/4.0/)"
+)
+DIGITS_FILE = "digits.csv.gz"
+DIGITS_SPLIT = (0.6, 0.2, 0.2)  # train, validation, test
+DIGITS_SEED = 0
+
+
+def load_digits() -> tuple[list[list[int]], list[int]]:
+    """The 1,797 handwritten digits: ``(images, labels)``, read from the copy inside the package.
+
+    ``images[i]`` is a list of 64 ints from 0 to 16 (the 8×8 grey levels, row by
+    row: pixel ``(r, c)`` is ``images[i][8 * r + c]``) and ``labels[i]`` its digit
+    0–9. The data is the UCI "Optical Recognition of Handwritten Digits" test set
+    (CC BY 4.0, :data:`DIGITS_ATTRIBUTION`), the same file scikit-learn bundles;
+    nothing is downloaded. Each 8×8 value counts the pixels that are on in a 4×4
+    block of a size-normalised 32×32 bitmap of the digit.
+    """
+    raw = resources.files("micrograd").joinpath("datasets", DIGITS_FILE).read_bytes()
+    images, labels = [], []
+    with io.TextIOWrapper(gzip.GzipFile(fileobj=io.BytesIO(raw)), encoding="ascii") as text:
+        for row in csv.reader(text):
+            values = [int(float(v)) for v in row]
+            images.append(values[:64])
+            labels.append(values[64])
+    return images, labels
+
+
+def stratified_split(
+    X: Sequence, y: Sequence, fractions: Sequence[float] = DIGITS_SPLIT, seed: int | None = 0
+) -> list[tuple[list, list]]:
+    """Split ``(X, y)`` into parts of the given ``fractions``, each class divided in the same proportions.
+
+    Returns one ``(X_part, y_part)`` per fraction (e.g. train, validation, test).
+    Within each class the examples are shuffled with ``random.Random(seed)``; the
+    first ``round(f1 * n_class)`` go to the first part, and so on (the cumulative
+    fractions are rounded, so every example lands in exactly one part). Each part
+    keeps the examples in the order of the original data. The same ``seed`` gives
+    the same split.
+    """
+    _check_lengths("stratified_split", X, y)
+    fractions = [float(f) for f in fractions]
+    if len(fractions) < 2 or any(not f > 0 for f in fractions) or abs(sum(fractions) - 1.0) > 1e-9:
+        raise ValueError(
+            f"stratified_split: fractions must be >= 2 positive numbers summing to 1, got {fractions}"
+        )
+    rng = random.Random(seed)
+    by_class: dict[object, list[int]] = {}
+    for i, label in enumerate(y):
+        by_class.setdefault(label, []).append(i)
+    parts: list[list[int]] = [[] for _ in fractions]
+    for label in sorted(by_class):
+        members = by_class[label]
+        rng.shuffle(members)
+        cumulative, start = 0.0, 0
+        for k, fraction in enumerate(fractions):
+            cumulative += fraction
+            stop = len(members) if k == len(fractions) - 1 else round(cumulative * len(members))
+            parts[k].extend(members[start:stop])
+            start = stop
+    return [([X[i] for i in sorted(part)], [y[i] for i in sorted(part)]) for part in parts]
+
+
+def digits_split() -> tuple[tuple[list, list], tuple[list, list], tuple[list, list]]:
+    """The course's fixed split of :func:`load_digits`: ``(train, validation, test)``, 60 / 20 / 20 %.
+
+    Stratified by digit (:func:`stratified_split` with seed 0), so every part has
+    about the same share of each digit. Each part is ``(images, labels)``. The
+    test part is for the one final measurement, after every choice was made on
+    the validation part.
+    """
+    train, validation, test = stratified_split(*load_digits(), DIGITS_SPLIT, seed=DIGITS_SEED)
+    return train, validation, test
