@@ -395,7 +395,7 @@ def test_2_2_uses_the_learners_own_value_class(capsys):
 def test_a_class_stub_written_in_a_notebook_cell_is_not_attempted(capsys):
     """A class made in a cell has no module file: its methods' code still marks it as the learner's."""
     source = (
-        "from micrograd.exercises.ch14 import Function\n"
+        "from micrograd.function import Function\n"
         "class Tanh(Function):\n"
         "    @staticmethod\n"
         "    def forward(ctx, x):\n"
