@@ -128,3 +128,76 @@ def test_a_chapter_loads_only_when_asked_for_so_chapter_4_never_imports_numpy():
     )
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# ---- package shortcuts: an exercise that asks for X rejects the package's X -----------------------
+
+SHORTCUTS = [(e, name, answer) for e in EXERCISES for name, answer in e.shortcuts.items()]
+
+
+@pytest.mark.parametrize(
+    ("exercise", "name", "shortcut"),
+    SHORTCUTS,
+    ids=[f"{e.id}-{n.rsplit('.', 1)[-1]}" for e, n, _ in SHORTCUTS],
+)
+def test_a_package_shortcut_is_rejected_and_named(exercise, name, shortcut, capsys):
+    result, out = _run(exercise.id, shortcut, capsys)
+    assert not result, f"{exercise.id} accepted a call of {name}"
+    assert out.startswith(WRONG) and name in out and "package's" in out, out
+
+
+@pytest.mark.parametrize(("exercise", "name", "shortcut"), SHORTCUTS, ids=[n for _, n, _ in SHORTCUTS])
+def test_every_shortcut_names_a_real_package_object(exercise, name, shortcut):
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts) - 1, 1, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            found = getattr(found, attribute)
+        assert callable(found)
+        return
+    pytest.fail(f"{name} is not in a module of the package")
+
+
+def _package_functions() -> dict[str, str]:
+    """Public function and class names of the package's modules (not the exercises) -> dotted name."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import micrograd
+
+    found = {}
+    for info in pkgutil.walk_packages(micrograd.__path__, "micrograd."):
+        if ".exercises" in info.name or ".widgets" in info.name or info.name.startswith("micrograd.gpu"):
+            continue
+        module = importlib.import_module(info.name)
+        for key, item in vars(module).items():
+            if key.startswith("_") or getattr(item, "__module__", None) != info.name:
+                continue
+            if inspect.isfunction(item) or inspect.isclass(item):
+                found[key] = f"{info.name}.{key}"
+    return found
+
+
+def test_an_exercise_named_like_a_package_function_forbids_it():
+    """The generic rule: an exercise whose answer has the name of a package function (``unbroadcast``,
+    ``backward``...) must list that function among its shortcuts, so the package cannot do the work."""
+    package = _package_functions()
+    missing = []
+    for exercise in EXERCISES:
+        name = getattr(exercise.reference, "__name__", None)
+        if name in package and not any(s.startswith(package[name]) for s in exercise.shortcuts):
+            missing.append(f"{exercise.id}: {package[name]}")
+    assert not missing, missing
+
+
+def test_every_exercise_whose_work_the_package_does_lists_a_shortcut():
+    """The exercises whose work a package function does (issue 16's list) each forbid it."""
+    expected = {"1.3", "2.3", "3.3", "4.2", "7.1", "7.2", "8.2", "9.1", "9.2", "9.3", "9.4", "11.1"}
+    expected |= {"12.1", "12.2", "12.3", "12.4"}
+    assert expected <= {e.id for e in EXERCISES if e.shortcuts}

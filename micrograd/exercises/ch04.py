@@ -288,12 +288,19 @@ def _topo_reversed_breadth_first(root):
     return seen[::-1]
 
 
+def _topo_sort_by_package(root):  # the package's own sort
+    return topological_order(root)
+
+
 register(
     Exercise(
         id="4.2",
         title="topological sort without recursion",
         checker=_check_topo_sort,
         reference=topo_sort,
+        shortcuts={
+            "micrograd.engine.topological_order": _topo_sort_by_package,
+        },
         hints=[
             "Keep a list `stack` of work to do and loop `while stack:`; a set `visited` stops you "
             "listing a node twice.",

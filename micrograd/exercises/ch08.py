@@ -140,12 +140,21 @@ def _count_biases_by_inputs(nin, nouts):
     return sum((k + 1) * m for m, k in zip(sizes[:-1], sizes[1:], strict=True))
 
 
+def _count_by_building(nin, nouts):  # builds the network and counts what it made
+    from micrograd.nn import MLP
+
+    return len(MLP(nin, list(nouts)).parameters())
+
+
 register(
     Exercise(
         id="8.2",
         title="counting parameters",
         checker=_check_count,
         reference=count_parameters,
+        shortcuts={
+            "micrograd.nn.MLP": _count_by_building,
+        },
         hints=[
             "Count one layer at a time: layer i maps sizes[i] inputs to sizes[i + 1] neurons, "
             "where sizes = [nin] + nouts.",

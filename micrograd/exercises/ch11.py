@@ -45,12 +45,28 @@ def _check_accuracy(answer: Any) -> None:
         expect_close(got, expected, f"accuracy({scores}, {labels})", rel=1e-12, abs_tol=1e-12)
 
 
+def _accuracy_by_package(scores, labels):  # the package's metric
+    from micrograd.metrics import binary_accuracy
+
+    return binary_accuracy(scores, labels)
+
+
+def _accuracy_of_signs_by_package(scores, labels):  # the package's accuracy of predicted classes
+    from micrograd.metrics import accuracy as package_accuracy
+
+    return package_accuracy([1 if s > 0 else -1 for s in scores], labels)
+
+
 register(
     Exercise(
         id="11.1",
         title="accuracy from scores",
         checker=_check_accuracy,
         reference=accuracy,
+        shortcuts={
+            "micrograd.metrics.binary_accuracy": _accuracy_by_package,
+            "micrograd.metrics.accuracy": _accuracy_of_signs_by_package,
+        },
         hints=[
             "An example is right when the score and the label are on the same side of 0.",
             "Compare the booleans (y > 0) and (s > 0); a score of exactly 0 is a -1 prediction.",
