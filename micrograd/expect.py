@@ -53,8 +53,14 @@ def fmt(x: Any) -> str:
 
 
 def _describe(obj: Any) -> str:
-    """``type value`` of something that is not what was expected, e.g. ``str 'a'``."""
-    return f"{type(obj).__name__} {_short(obj)}"
+    """``type value`` of something that is not what was expected, e.g. ``str 'a'``.
+
+    Where the short form already names the type ("a tuple", "a function"), it is used alone.
+    """
+    short = _short(obj)
+    if short.startswith("a ") or callable(obj):
+        return short if short.startswith("a ") else f"the function {short}"
+    return f"{type(obj).__name__} {short}"
 
 
 def expect_number(got: Any, case: str) -> float:
@@ -75,15 +81,21 @@ def expect_close(
 
     Close means ``|got - expected| <= max(rel * max(|got|, |expected|), abs_tol)``
     (``math.isclose``). The message prints both numbers with all their digits
-    (``fmt``) and the difference, so it can never read "expected 6, got 6".
+    (``fmt``) and the difference, so it can never read "expected 6, got 6"; where
+    the relative error is what failed (a tiny difference between tiny numbers), it says so.
     """
     value = expect_number(got, case)
     if math.isclose(value, expected, rel_tol=rel, abs_tol=abs_tol):
         return value
+    off = ""
     if math.isfinite(value) and math.isfinite(expected):
         off = f" (off by {value - expected:.3g})"
-    else:
-        off = ""
+        if expected != 0 and abs(value - expected) > abs_tol:  # the relative error is what failed
+            relative = abs(value - expected) / abs(expected)
+            off = (
+                f" (off by {value - expected:.3g}: a relative error of {relative:.2g}, "
+                f"where the checker allows {rel:g})"
+            )
     raise Mismatch(f"{case}: expected {fmt(expected)}, got {fmt(got)}{off}")
 
 

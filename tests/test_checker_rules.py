@@ -408,3 +408,79 @@ def test_a_class_stub_written_in_a_notebook_cell_is_not_attempted(capsys):
     exec(compile(source, "/tmp/ipykernel_1/2.py", "exec"), namespace)
     assert not check("14.3", namespace["Tanh"])
     assert capsys.readouterr().out.startswith(NOT_ATTEMPTED)
+
+
+# ---- messages that are true (issue 16) --------------------------------------------------
+
+
+def test_a_typo_on_a_node_is_named_as_a_typo(capsys):
+    out = _fails("2.3", lambda root: root.dat, capsys)
+    assert "did you mean 'data'" in out
+    assert "asks you to do that part" not in out
+
+
+def test_a_value_method_on_a_node_is_the_exercises_part(capsys):
+    out = _fails("2.3", lambda root: root.backward(), capsys)
+    assert "asks you to do that part" in out
+
+
+def test_internal_class_names_never_reach_the_learner(capsys):
+    out = _fails("2.3", lambda root: root + 1, capsys) + _fails("7.1", lambda a, b: a / b, capsys)
+    assert "BareNode" not in out and "_Pair" not in out and "_BackwardNode" not in out
+    assert "'Node'" in out and "only .val and .der" in out
+
+
+def test_a_type_is_not_named_twice(capsys):
+    out = _fails("1.1", lambda f, x, h=1e-6: (object(),), capsys)  # its repr has an address
+    assert "tuple a tuple" not in out and "got a tuple" in out
+
+
+def test_one_missing_node_is_singular(capsys):
+    def topo_sort(root):
+        order, seen, stack = [], set(), [root]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen.add(id(node))
+                order.append(node)
+                stack.extend(node._prev)
+        return [node for node in reversed(order) if node is not root]
+
+    out = _fails("4.2", topo_sort, capsys)
+    assert "(1 node missing in all)" in out
+
+
+def test_a_near_miss_names_the_relative_error(capsys):
+    out = _fails("5.2", lambda x: (math.tanh(x / 2) + 1) / 2, capsys)
+    assert "relative error" in out and "allows 1e-09" in out
+
+
+def test_counts_print_as_counts(capsys):
+    out = _fails("7.3", lambda n, m: (n, 1e6 if m > 1 else m), capsys)
+    assert "1e+06" not in out and "got 1000000.0" in out
+
+
+def test_8_2_passes_a_list_as_it_prints_it_and_hint_1_works(capsys):
+    seen = []
+
+    def count(nin, nouts):
+        seen.append(type(nouts))
+        sizes = [nin] + nouts  # hint 1's code: fails on a tuple
+        return sum(k * (m + 1) for m, k in zip(sizes, sizes[1:], strict=False))
+
+    _passes("8.2", count, capsys)
+    assert set(seen) == {list}
+
+
+def test_10_2_prints_a_call_python_accepts(capsys):
+    out = _fails("10.2", lambda *args: (0.0, 0.0, 0.0), capsys)
+    call = out[out.index("adam_step(") : out.index(")", out.index("adam_step(")) + 1]
+    compile(call.replace("\n   ", " "), "<call>", "eval")  # no positional argument after a keyword one
+
+
+def test_multi_line_hints_keep_their_line_breaks(capsys):
+    reset_hints()
+    for _ in range(3):
+        hint("8.1")
+    out = capsys.readouterr().out
+    assert "\n       for wi, xi in zip(w, x):\n           z = z + wi * xi\n" in out

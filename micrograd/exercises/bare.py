@@ -7,9 +7,10 @@ package's ``Value.backward`` or ``topological_order``.
 
 from __future__ import annotations
 
+import difflib
 from typing import Any
 
-from micrograd.engine import topological_order
+from micrograd.engine import Value, topological_order
 
 
 class BareNode:
@@ -53,10 +54,23 @@ class BareNode:
             for key, member in vars(cls).items()
             if callable(member) and not key.startswith("__")
         )
-        have = ", ".join(["data", "grad", "label", "_prev", "_local_grads", "_op", *methods])
-        raise AttributeError(
-            f"the checker's nodes have no {name!r}, only {have}: the exercise asks you to do that part"
-        )
+        fields = ["data", "grad", "label", "_prev", "_local_grads", "_op"]
+        have = ", ".join([*fields, *methods])
+        if hasattr(Value, name):  # a method of the engine's Value that would do the exercise's work
+            raise AttributeError(
+                f"the checker's nodes have no {name!r}, only {have}: the exercise asks you to do that part"
+            )
+        close = difflib.get_close_matches(name, [*fields, *(m[:-2] for m in methods)], n=1)
+        guess = f" (did you mean {close[0]!r}?)" if close else ""
+        raise AttributeError(f"a node has no attribute {name!r}{guess}; nodes have {have}")
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Subclasses are called "Node" too in error messages: learners never see an internal name."""
+        super().__init_subclass__(**kwargs)
+        cls.__name__ = cls.__qualname__ = "Node"
+
+
+BareNode.__name__ = BareNode.__qualname__ = "Node"  # what a learner reads in an error message
 
 
 def bare_copy(root: Any, node_class: type[BareNode] = BareNode) -> BareNode:

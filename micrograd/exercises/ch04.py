@@ -231,7 +231,8 @@ def _check_order(order: object, root, case: str) -> None:
         position[id(node)] = index
     missing = [node for key, node in expected.items() if key not in position]
     if missing:
-        raise Mismatch(f"on {case}: {_name(missing[0])} is missing ({len(missing)} nodes missing in all)")
+        count = "1 node" if len(missing) == 1 else f"{len(missing)} nodes"
+        raise Mismatch(f"on {case}: {_name(missing[0])} is missing ({count} missing in all)")
     for node in order:
         for parent in node._prev:
             if position[id(parent)] > position[id(node)]:

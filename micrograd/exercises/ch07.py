@@ -16,6 +16,7 @@ from micrograd.exercises.core import (
     expect_close,
     expect_number,
     expect_sequence,
+    fmt,
     register,
 )
 from micrograd.forward import Dual
@@ -32,6 +33,18 @@ class _Pair:
 
     def __repr__(self) -> str:
         return f"Dual(val={self.val!r}, der={self.der!r})"
+
+    def _no_arithmetic(self, *other: Any) -> Any:
+        raise TypeError(
+            "the checker's dual numbers have only .val and .der, no arithmetic: compute the "
+            "value and the derivative from those four numbers and return Dual(value, derivative)"
+        )
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _no_arithmetic
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __neg__ = _no_arithmetic
+
+
+_Pair.__name__ = _Pair.__qualname__ = "Dual"  # what a learner reads in an error message
 
 
 def _read_dual(got: Any, case: str) -> tuple[float, float]:
@@ -195,7 +208,7 @@ def _check_passes(answer) -> None:
         expected = passes_for_jacobian(n, m)
         for name, value, want in zip(("forward-mode passes", "backward passes"), got, expected):
             if value != want:
-                raise Mismatch(f"{case}: {name}: expected {want}, got {value:g}")
+                raise Mismatch(f"{case}: {name}: expected {fmt(want)}, got {fmt(value)}")
 
 
 register(

@@ -115,7 +115,7 @@ _ADAM_CASES = [  # (p, grad, m, v, t, lr, beta1, beta2, eps)
 
 def _check_adam_step(answer) -> None:
     for p, grad, m, v, t, lr, beta1, beta2, eps in _ADAM_CASES:
-        case = f"adam_step({p}, grad={grad}, m={m}, v={v}, t={t}, lr={lr}, {beta1}, {beta2}, eps={eps})"
+        case = f"adam_step({p}, {grad}, {m}, {v}, {t}, {lr}, {beta1}, {beta2}, {eps})"
         expected = adam_step(p, grad, m, v, t, lr, beta1, beta2, eps)
         got = answer(p, grad, m, v, t, lr, beta1, beta2, eps)
         expect_close_sequence(

@@ -336,7 +336,12 @@ def hint(exercise_id: str) -> None:
     index = min(shown, len(exercise.hints) - 1)
     _hints_shown[exercise.id] = index + 1
     suffix = "" if index + 1 < len(exercise.hints) else " (that was the last hint)"
-    _say(f"💡 Hint {index + 1}/{len(exercise.hints)} for {exercise.id}{suffix}: {exercise.hints[index]}")
+    title = f"💡 Hint {index + 1}/{len(exercise.hints)} for {exercise.id}{suffix}:"
+    text = exercise.hints[index]
+    if "\n" in text:  # a hint of several lines is code: its line breaks and indents stay
+        _say(title, "\n".join(_CODE_INDENT + line for line in text.split("\n")))
+    else:
+        _say(f"{title} {text}")
 
 
 def reset_hints() -> None:
