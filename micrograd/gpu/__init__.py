@@ -39,11 +39,14 @@ from micrograd.gpu.draw import (  # noqa: E402
     draw_tiles,
 )
 from micrograd.gpu.harness import (  # noqa: E402
+    MAX_STEPS,
     Access,
+    KernelTimeout,
     Trace,
     TrackedArray,
     check_launch,
     explain_simulator_error,
+    explain_timeout,
     first_wrong,
     launch,
 )
@@ -66,6 +69,9 @@ from micrograd.gpu.measure import (  # noqa: E402
 )
 
 __all__ = [
+    "MAX_STEPS",
+    "KernelTimeout",
+    "explain_timeout",
     "TILE",
     "TPB",
     "Access",

@@ -123,6 +123,17 @@ class TrackedArray:
         self._record(where, "w")
         self._array[where] = value
 
+    def _whole_array(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"NumPy arithmetic on the whole array {self.name} does not run in a kernel: each thread "
+            f"reads and writes single elements, like {self.name}[i] + 1, and loops over what it needs"
+        )
+
+    __array__ = __array_ufunc__ = __array_function__ = _whole_array
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _whole_array
+    __truediv__ = __rtruediv__ = __pow__ = __neg__ = __matmul__ = __rmatmul__ = _whole_array
+    sum = max = min = mean = dot = _whole_array
+
     def written(self, index: tuple[int, ...]) -> bool:
         return any(a.kind != "r" for a in self.accesses.get(index, ()))
 
@@ -150,6 +161,7 @@ class Trace:
     out_of_bounds: list[tuple] = field(default_factory=list)
     phases: dict[tuple, int] = field(default_factory=dict)
     used_barrier: bool = False
+    stopped: bool = False  # set on an interrupt: every simulated thread stops at its next line
 
     def traffic(self) -> dict[str, tuple[int, int]]:
         """(reads, writes) of every global array, counted element by element over all threads."""
@@ -227,7 +239,14 @@ class Trace:
                     if array.shared
                     else f"{array.name}[{_at(index)}]"
                 )
-                if array.shared:
+                if _accumulated(array.accesses[index]):
+                    fix = (
+                        f"each adding into it with `+=`: a read, then a write, so one thread's update "
+                        f"overwrites another's. No barrier fixes that; use an atomic add, "
+                        f"`cuda.atomic.add({array.name}, {_at(index)}, value)`, which reads, adds and "
+                        "writes as one step (or give each thread its own element and sum those after)"
+                    )
+                elif array.shared:
                     fix = (
                         "with no cuda.syncthreads() between them, so on a GPU the result depends on "
                         "which thread runs first: put a barrier between the write and the read"
@@ -273,6 +292,13 @@ def _pt(point: tuple[int, ...], dims: int) -> str:
     return str(point[0]) if dims == 1 else str(point[:dims])
 
 
+def _accumulated(accesses: list[Access]) -> bool:
+    """True when two or more threads each read and then wrote the element: ``x[i] += ...`` in each."""
+    readers = {(a.block, a.thread) for a in accesses if a.kind == "r"}
+    writers = {(a.block, a.thread) for a in accesses if a.kind == "w"}
+    return len(readers & writers) >= 2
+
+
 def _first_conflict(accesses: list[Access], shared: bool) -> tuple[Access, Access] | None:
     """The first pair of accesses by two threads to one element, one a write, that nothing orders.
 
@@ -299,6 +325,13 @@ def _first_conflict(accesses: list[Access], shared: bool) -> tuple[Access, Acces
 
 # ---- running a kernel with instrumented arrays ---------------------------------------------------
 
+MAX_STEPS = 20_000  # lines of kernel code one simulated thread may run before it is stopped
+
+
+class KernelTimeout(Exception):
+    """A simulated thread ran more than ``MAX_STEPS`` lines of the kernel: a loop that never ends."""
+
+
 _LOCK = threading.Lock()
 _ACTIVE: list[Trace] = []
 
@@ -315,7 +348,7 @@ def _kernel_function(kernel: Any) -> Callable:
 
 
 @contextmanager
-def _instrumented(trace: Trace):
+def _instrumented(trace: Trace, kernel_file: str = ""):
     """Patch the simulator for one launch: count barriers, track shared memory and atomics."""
     original_sync = _sim_kernel.BlockThread.syncthreads
     original_run = _sim_kernel.BlockThread.run
@@ -364,7 +397,28 @@ def _instrumented(trace: Trace):
         return atomic
 
     def run(thread: Any) -> None:
-        """The simulator's thread body, keeping any exception (its own copy fails for some types)."""
+        """The simulator's thread body, keeping any exception (its own copy fails for some types).
+
+        The kernel's own lines are counted (``sys.settrace`` on the kernel's file only): a thread
+        stops with ``KernelTimeout`` after ``MAX_STEPS`` of them, and at its next line once the
+        launch is stopped (an interrupt) or aborted (another thread failed).
+        """
+        steps = 0
+
+        def count_line(frame: Any, event: str, arg: Any) -> Any:
+            nonlocal steps
+            if event == "line":
+                steps += 1
+                if trace.stopped or thread.abort:
+                    raise KernelTimeout("the launch was stopped")
+                if steps > MAX_STEPS:
+                    raise KernelTimeout(f"ran more than {MAX_STEPS:,} lines of the kernel")
+            return count_line
+
+        def watch(frame: Any, event: str, arg: Any) -> Any:
+            return count_line if frame.f_code.co_filename == kernel_file else None
+
+        sys.settrace(watch)
         try:
             threading.Thread.run(thread)
         except Exception as error:
@@ -404,6 +458,16 @@ def _as_dims(value: int | Sequence[int]) -> tuple[int, ...]:
     return (int(value),) if isinstance(value, (int, np.integer)) else tuple(int(v) for v in value)
 
 
+def _stop_simulated_threads(trace: Trace) -> None:
+    """Make every simulated thread stop: at its next kernel line, or at the barrier it waits at."""
+    trace.stopped = True
+    for thread in threading.enumerate():
+        if isinstance(thread, _sim_kernel.BlockThread):
+            thread.abort = True
+            thread.syncthreads_blocked = False
+            thread.syncthreads_event.set()
+
+
 def _wait_for_simulated_threads(timeout: float = 5.0) -> None:
     """Let the threads of an aborted launch finish (the simulator does not wait for them)."""
     for thread in threading.enumerate():
@@ -440,9 +504,12 @@ def launch(kernel: Any, blocks: int | Sequence[int], threads: int | Sequence[int
             raise RuntimeError("one instrumented launch at a time")
         _ACTIVE.append(trace)
     try:
-        with _instrumented(trace):
+        with _instrumented(trace, function.__code__.co_filename):
             try:
                 jitted[blocks_, threads_](*wrapped)
+            except BaseException:  # an error, or Kernel > Interrupt: stop every simulated thread
+                _stop_simulated_threads(trace)
+                raise
             finally:
                 _wait_for_simulated_threads()
     finally:
@@ -478,6 +545,24 @@ def explain_simulator_error(error: BaseException) -> str | None:
     )
 
 
+_SIM_THREAD = re.compile(r"tid=\[(\d+), (\d+), (\d+)\] ctaid=\[(\d+), (\d+), (\d+)\]")
+
+
+def explain_timeout(error: KernelTimeout) -> str:
+    """A thread that ran too long, in words: which thread, and the usual cause."""
+    found = _SIM_THREAD.search(str(error))
+    who = "a thread"
+    if found is not None:
+        tid, block = found.group(1, 2, 3), found.group(4, 5, 6)
+        dims = 1 if tid[1:] == ("0", "0") and block[1:] == ("0", "0") else 2
+        who = _who(tuple(int(k) for k in block), tuple(int(k) for k in tid), dims)
+    return (
+        f"the kernel did not finish: {who} ran more than {MAX_STEPS:,} lines, so it was stopped. "
+        "A loop that never ends? Check that every loop's variable changes on each pass "
+        "(e.g. `stride //= 2` in a `while stride > 0` loop)"
+    )
+
+
 def first_wrong(got: np.ndarray, expected: np.ndarray, rel: float = 1e-9, abs_tol: float = 1e-9):
     """The first index (in C order) where ``got`` differs from ``expected``, or None."""
     ok = np.isclose(got, expected, rtol=rel, atol=abs_tol, equal_nan=False)
@@ -505,6 +590,8 @@ def check_launch(
         if explained is None:
             raise
         raise Mismatch(f"{case}: {explained}") from None
+    except KernelTimeout as error:
+        raise Mismatch(f"{case}: {explain_timeout(error)}") from None
     problems = trace.problems()
     if problems:
         raise Mismatch(f"{case}: {problems[0]}")
