@@ -22,6 +22,8 @@ def _short(obj: Any, limit: int = 60) -> str:
     if callable(obj):
         name = getattr(obj, "__name__", type(obj).__name__)
         return "a function" if name == "<lambda>" else name
+    if _is_numpy_array(obj) and (obj.ndim > 1 or obj.size > 4):  # its shape says more than its digits
+        return f"an array of shape {obj.shape}"
     text = repr(obj)
     if " at 0x" in text:
         return f"a {type(obj).__name__}"
@@ -58,8 +60,8 @@ def _describe(obj: Any) -> str:
     Where the short form already names the type ("a tuple", "a function"), it is used alone.
     """
     short = _short(obj)
-    if short.startswith("a ") or callable(obj):
-        return short if short.startswith("a ") else f"the function {short}"
+    if short.startswith(("a ", "an ")) or callable(obj):
+        return short if short.startswith(("a ", "an ")) else f"the function {short}"
     return f"{type(obj).__name__} {short}"
 
 

@@ -485,3 +485,59 @@ def test_multi_line_hints_keep_their_line_breaks(capsys):
     out = capsys.readouterr().out
     reset_hints()
     assert "\n       for wi, xi in zip(w, x):\n           z = z + wi * xi\n" in out
+
+
+def test_12_2_an_error_shows_the_shapes_it_was_called_with(capsys):
+    out = _fails("12.2", lambda a, b, g: (g @ b, a @ g), capsys)
+    assert "(called with an array of shape (2, 3), an array of shape (3, 4), an array of shape (2, 4))" in out
+    assert "..." not in out
+
+
+def _step_without_effect(model, X, y, lr, alpha=1e-4):
+    from micrograd.losses import hinge
+
+    loss = hinge([model(x) for x in X], y, model.parameters(), alpha=alpha)
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p -= lr * p.grad  # rebinds p: the model's parameter is unchanged
+    return loss.data
+
+
+def test_11_3_an_update_without_effect_is_named(capsys):
+    out = _fails("11.3", _step_without_effect, capsys)
+    assert "left every parameter as it was" in out and "p.data -= lr * p.grad" in out
+
+
+def test_11_3_a_forgotten_zero_grad_is_named(capsys):
+    from micrograd.exercises.ch11 import _no_zero_grad
+
+    out = _fails("11.3", _no_zero_grad, capsys)
+    assert "zero_grad()" in out and "step 2" in out
+
+
+def test_14_1_accepts_the_tables_other_answer_for_v_data(capsys):
+    from micrograd.exercises.ch14 import CONCEPT_MAP_ANSWER
+
+    answer = dict(CONCEPT_MAP_ANSWER)
+    answer["v.data"] = "t.detach()"  # chapter 14's table: `v.data` -> `t.item()`, `t.detach()`
+    _passes("14.1", answer, capsys)
+
+
+def test_14_1_hint_counts_the_unused_terms():
+    from micrograd.exercises.ch14 import CONCEPT_MAP_ANSWER, PYTORCH_TERMS
+
+    unused = len(PYTORCH_TERMS) - len(set(CONCEPT_MAP_ANSWER.values()))
+    words = {4: "four", 5: "five", 6: "six"}
+    assert f"{words[unused]} of PYTORCH_TERMS are not used" in registry()["14.1"].hints[0]
+
+
+def _exact_directional(f, inputs, direction, h=1e-6):
+    xs = [Value(x) for x in inputs]
+    f(*xs).backward()
+    return sum(x.grad * d for x, d in zip(xs, direction, strict=True))
+
+
+def test_6_2_the_exact_slope_is_told_to_use_the_given_h(capsys):
+    out = _fails("6.2", _exact_directional, capsys)
+    assert "exact slope" in out and "central difference with the given h" in out

@@ -67,6 +67,9 @@ class _Answer(dict):
 
 CONCEPT_MAP_ANSWER = _Answer(_CONCEPT_MAP)
 
+# other answers the chapter's table gives too: v.data is t.item() for one number, t.detach() for a tensor
+_ALSO_RIGHT = {"v.data": ("t.detach()",)}
+
 _CONCEPT_HINTS = {
     "Value(2.0)": "a leaf that wants a gradient must say so in PyTorch",
     "v.data": "for a one-number tensor, which method gives the plain Python float?",
@@ -95,7 +98,7 @@ def _check_concept_map(answer: Any) -> None:
             raise Mismatch(f"{line!r} is still ...: pick one of PYTORCH_TERMS")
         if not isinstance(term, str) or term not in PYTORCH_TERMS:
             raise Mismatch(f"{line!r} -> {term!r} is not one of PYTORCH_TERMS (copy the text exactly)")
-        if term != _CONCEPT_MAP[line]:
+        if term != _CONCEPT_MAP[line] and term not in _ALSO_RIGHT.get(line, ()):
             wrong.append(line)
     if wrong:
         line = wrong[0]
@@ -120,7 +123,7 @@ register(
         reference=CONCEPT_MAP_ANSWER,
         kind="value",
         hints=[
-            "Each PyTorch term is used at most once; four of PYTORCH_TERMS are not used at all.",
+            "Each PyTorch term is used at most once; five of PYTORCH_TERMS are not used at all.",
             "_op is the operation that made a node (PyTorch keeps it as an object, the grad_fn); "
             "_prev are its parents (grad_fn.next_functions).",
             "Clearing grads and applying the update are both the optimizer's job in PyTorch.",
@@ -128,7 +131,7 @@ register(
         wrong_answers=[
             _swapped("v._op", "v._prev"),
             _swapped("for p in params: p.grad = 0.0", "with no_grad():"),
-            {**_CONCEPT_MAP, "v.data": "t.detach()"},
+            {**_CONCEPT_MAP, "v.data": "t.retain_grad()"},
             {key: value for key, value in _CONCEPT_MAP.items() if key != "v._prev"},
         ],
     )
