@@ -201,3 +201,32 @@ def test_every_exercise_whose_work_the_package_does_lists_a_shortcut():
     expected = {"1.3", "2.3", "3.3", "4.2", "7.1", "7.2", "8.2", "9.1", "9.2", "9.3", "9.4", "11.1"}
     expected |= {"12.1", "12.2", "12.3", "12.4"}
     assert expected <= {e.id for e in EXERCISES if e.shortcuts}
+
+
+def _exercise_text(exercise) -> str:
+    """The markdown cell of the chapter's notebook that states the exercise."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    (path,) = notebooks.glob(f"{exercise.chapter:02d}_*.ipynb")
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown" and re.search(rf"Exercise {re.escape(exercise.id)}\b", cell.source):
+            return cell.source
+    raise AssertionError(f"no text for exercise {exercise.id} in {path.name}")
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.shortcuts], ids=lambda e: e.id)
+def test_the_exercise_text_names_the_package_calls_it_refuses(exercise):
+    text = _exercise_text(exercise)
+    for name in exercise.shortcuts:
+        parts = name.split(".")
+        shown = ".".join(parts[-2:]) if parts[-2][:1].isupper() else parts[-1]
+        assert f"`{shown}`" in text and "does not accept" in text, f"{exercise.id} does not name {shown}"
+
+
+def test_an_exercise_built_on_the_package_says_so():
+    """11.3's step is made of the package's pieces: its text says using them is fine."""
+    assert "use the package" in _exercise_text(registry()["11.3"]).lower()
