@@ -252,6 +252,35 @@ def test_a_kernel_that_never_ends_is_stopped_with_a_clear_message():
     _no_simulated_thread_left()
 
 
+def test_13_4_without_the_stride_update_is_stopped_by_check(capsys):
+    """Exercise 13.4 with `stride //= 2` forgotten: a barrier in a loop that never ends."""
+    import time
+
+    from micrograd.exercises import check
+    from micrograd.exercises.ch13 import TPB
+
+    def block_max(a, out):
+        cache = cuda.shared.array(TPB, np.float64)
+        t = cuda.threadIdx.x
+        i = cuda.grid(1)
+        cache[t] = a[i] if i < a.size else -np.inf
+        cuda.syncthreads()
+        stride = TPB // 2
+        while stride > 0:
+            if t < stride:
+                cache[t] = max(cache[t], cache[t + stride])
+            cuda.syncthreads()
+        if t == 0:
+            out[cuda.blockIdx.x] = cache[0]
+
+    start = time.perf_counter()
+    assert not check("13.4", block_max)
+    assert time.perf_counter() - start < 60
+    out = capsys.readouterr().out
+    assert "did not finish" in out and "cuda.syncthreads()" in out and "stride //= 2" in out
+    _no_simulated_thread_left()
+
+
 def _no_simulated_thread_left():
     import threading
     import time

@@ -39,6 +39,7 @@ from micrograd.gpu.draw import (  # noqa: E402
     draw_tiles,
 )
 from micrograd.gpu.harness import (  # noqa: E402
+    MAX_BARRIERS,
     MAX_STEPS,
     Access,
     KernelTimeout,
@@ -69,6 +70,7 @@ from micrograd.gpu.measure import (  # noqa: E402
 )
 
 __all__ = [
+    "MAX_BARRIERS",
     "MAX_STEPS",
     "KernelTimeout",
     "explain_timeout",

@@ -326,10 +326,12 @@ def _first_conflict(accesses: list[Access], shared: bool) -> tuple[Access, Acces
 # ---- running a kernel with instrumented arrays ---------------------------------------------------
 
 MAX_STEPS = 20_000  # lines of kernel code one simulated thread may run before it is stopped
+MAX_BARRIERS = 100  # cuda.syncthreads() one simulated thread may pass (each one is slow to simulate)
 
 
 class KernelTimeout(Exception):
-    """A simulated thread ran more than ``MAX_STEPS`` lines of the kernel: a loop that never ends."""
+    """A simulated thread ran more than ``MAX_STEPS`` lines of the kernel, or passed more than
+    ``MAX_BARRIERS`` barriers: a loop that never ends."""
 
 
 _LOCK = threading.Lock()
@@ -357,6 +359,8 @@ def _instrumented(trace: Trace, kernel_file: str = ""):
     original_atomics = {n: getattr(_sim_api.FakeCUDAAtomic, n) for n in atomic_names}
 
     def syncthreads(thread: Any) -> None:
+        if getattr(thread, "_micrograd_phase", 0) >= MAX_BARRIERS:
+            raise KernelTimeout(f"passed {MAX_BARRIERS} cuda.syncthreads() and was not done")
         original_sync(thread)
         thread._micrograd_phase = getattr(thread, "_micrograd_phase", 0) + 1
         trace.used_barrier = True
@@ -412,7 +416,7 @@ def _instrumented(trace: Trace, kernel_file: str = ""):
                 if trace.stopped or thread.abort:
                     raise KernelTimeout("the launch was stopped")
                 if steps > MAX_STEPS:
-                    raise KernelTimeout(f"ran more than {MAX_STEPS:,} lines of the kernel")
+                    raise KernelTimeout(f"ran {MAX_STEPS:,} lines of the kernel and was not done")
             return count_line
 
         def watch(frame: Any, event: str, arg: Any) -> Any:
@@ -550,14 +554,16 @@ _SIM_THREAD = re.compile(r"tid=\[(\d+), (\d+), (\d+)\] ctaid=\[(\d+), (\d+), (\d
 
 def explain_timeout(error: KernelTimeout) -> str:
     """A thread that ran too long, in words: which thread, and the usual cause."""
-    found = _SIM_THREAD.search(str(error))
+    text = str(error)
+    found = _SIM_THREAD.search(text)
     who = "a thread"
     if found is not None:
         tid, block = found.group(1, 2, 3), found.group(4, 5, 6)
         dims = 1 if tid[1:] == ("0", "0") and block[1:] == ("0", "0") else 2
         who = _who(tuple(int(k) for k in block), tuple(int(k) for k in tid), dims)
+        text = text[found.end() :].lstrip(": ")
     return (
-        f"the kernel did not finish: {who} ran more than {MAX_STEPS:,} lines, so it was stopped. "
+        f"the kernel did not finish: {who} {text}, so it was stopped. "
         "A loop that never ends? Check that every loop's variable changes on each pass "
         "(e.g. `stride //= 2` in a `while stride > 0` loop)"
     )
