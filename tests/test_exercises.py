@@ -230,3 +230,39 @@ def test_the_exercise_text_names_the_package_calls_it_refuses(exercise):
 def test_an_exercise_built_on_the_package_says_so():
     """11.3's step is made of the package's pieces: its text says using them is fine."""
     assert "use the package" in _exercise_text(registry()["11.3"]).lower()
+
+
+def test_shortcuts_are_caught_from_a_zipped_package_without_numpy(tmp_path):
+    """The in-page runtime imports the package from a zip and has no numpy: the trap still names the call."""
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    import micrograd
+
+    root = Path(micrograd.__file__).parent
+    archive = tmp_path / "micrograd.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in root.rglob("*.py"):
+            zipped.write(path, Path("micrograd") / path.relative_to(root))
+    program = (
+        "import sys\n"
+        "sys.modules['numpy'] = None  # no numpy, as in the page\n"
+        "from micrograd.exercises import check\n"
+        "from micrograd.exercises.ch09 import _mse_by_package\n"
+        "from micrograd.exercises.ch02 import _count_by_topological_order\n"
+        "assert '.zip' in sys.modules['micrograd'].__file__\n"
+        "assert not check('9.1', _mse_by_package)\n"
+        "assert not check('2.3', _count_by_topological_order)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(archive), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "micrograd.losses.mse" in out.stdout and "micrograd.engine.topological_order" in out.stdout

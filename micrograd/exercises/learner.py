@@ -199,17 +199,22 @@ class _Shortcut(Exception):
 
 
 def _shortcut_target(name: str) -> tuple[str, str]:
-    """(file, qualified name) of a dotted package name, without importing it.
+    """(file, qualified name) of a dotted package name, without importing its module.
 
-    ``micrograd.engine.Value.backward`` -> (``.../micrograd/engine.py``, ``Value.backward``): the
-    longest prefix that is a module of the package, and the rest. Resolving by file and name
-    keeps the in-page runtime from importing modules (numpy) an exercise never needs.
+    ``micrograd.engine.Value.backward`` -> (the file of ``micrograd.engine``, ``Value.backward``):
+    the shortest prefix that is a module (not a package), and the rest. The file is where the
+    import system finds the module, the same text its functions' code carries (a zip included);
+    not importing keeps the in-page runtime from loading modules (numpy) an exercise never needs.
     """
+    import importlib.util
+
     parts = name.split(".")
-    for cut in range(len(parts) - 1, 1, -1):
-        path = os.path.join(os.path.dirname(_PACKAGE_DIR), *parts[:cut]) + ".py"
-        if os.path.exists(path):
-            return os.path.abspath(path), ".".join(parts[cut:])
+    for cut in range(2, len(parts)):
+        spec = importlib.util.find_spec(".".join(parts[:cut]))
+        if spec is None:
+            break
+        if spec.submodule_search_locations is None and spec.origin:  # a module, not a package
+            return spec.origin, ".".join(parts[cut:])
     raise ValueError(f"{name!r} is not a function or class of a module of the package")
 
 
