@@ -401,3 +401,14 @@ def test_uninitialised_shared_memory_and_uneven_barriers_are_reported():
     )
     message = launch(early_exit, 1, 4, np.ones(3), np.zeros(3)).problems()[0]
     assert message.startswith("in block 0, thread 3 passed 0 cuda.syncthreads() and thread 0 passed 1")
+
+
+def test_chapter_13_states_the_harness_limits_it_uses():
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "13_gpu.ipynb"
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    assert f"runs {gpu.MAX_STEPS:,} lines" in text and f"passes {gpu.MAX_BARRIERS} barriers" in text
+    assert "cuda.atomic.add" in text
