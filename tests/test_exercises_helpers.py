@@ -244,3 +244,32 @@ def test_the_gpu_package_imports_nothing_from_the_exercises():
                 assert not any(n.startswith("micrograd.exercises") for n in names), (
                     f"{path.name} imports {names}"
                 )
+
+
+def test_the_names_chapter_modules_use_stay_importable_from_core():
+    """Chapter modules (and chapters added later) import these from micrograd.exercises.core."""
+    import micrograd.exercises as package
+    from micrograd.exercises import core
+
+    for name in (
+        "Exercise",
+        "register",
+        "Mismatch",
+        "expect_close",
+        "expect_number",
+        "expect_sequence",
+        "expect_close_sequence",
+        "expect_close_array",
+        "is_number",
+        "fmt",
+        "bare_copy",
+        "BareNode",
+        "check",
+        "hint",
+        "solution",
+        "registry",
+        "load_chapter",
+    ):
+        assert hasattr(core, name), name
+    for name in ("check", "hint", "solution", "registry", "load_chapter", "Exercise", "register", "Mismatch"):
+        assert hasattr(package, name), name
