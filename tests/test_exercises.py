@@ -224,7 +224,7 @@ def test_the_exercise_text_names_the_package_calls_it_refuses(exercise):
     for name in exercise.shortcuts:
         parts = name.split(".")
         shown = ".".join(parts[-2:]) if parts[-2][:1].isupper() else parts[-1]
-        assert f"`{shown}`" in text and "does not accept" in text, f"{exercise.id} does not name {shown}"
+        assert f"`{shown}`" in text and "is not accepted" in text, f"{exercise.id} does not name {shown}"
 
 
 def test_an_exercise_built_on_the_package_says_so():
