@@ -541,3 +541,13 @@ def _exact_directional(f, inputs, direction, h=1e-6):
 def test_6_2_the_exact_slope_is_told_to_use_the_given_h(capsys):
     out = _fails("6.2", _exact_directional, capsys)
     assert "exact slope" in out and "central difference with the given h" in out
+
+
+def test_the_package_function_itself_is_named_as_the_answer(capsys):
+    from micrograd import metrics
+    from micrograd.nn import MLP
+
+    out = _fails("11.1", metrics.binary_accuracy, capsys)
+    assert "Your answer is the package's binary_accuracy" in out
+    out = _fails("8.2", MLP, capsys)
+    assert "Your answer is the package's MLP" in out

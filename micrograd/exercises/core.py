@@ -30,7 +30,7 @@ from micrograd.exercises.learner import (
     _NotAttempted,
     _Shortcut,
     _StubHelper,
-    shortcut_class,
+    shortcut_itself,
 )
 from micrograd.expect import (
     Mismatch,
@@ -250,7 +250,7 @@ def _check(exercise_id: str, answer: Any) -> bool:
         _say(f"{WRONG} {header} expected a function, got {_describe(answer)}.")
         return False
     names = list(exercise.shortcuts)
-    used = shortcut_class(names, answer)
+    used = shortcut_itself(names, answer)
     if used is not None:
         _say(f"{WRONG} {header} not yet.", _shortcut_text(used, "is"))
         return False

@@ -274,12 +274,16 @@ class ShortcutTrap:
         sys.setprofile(self._previous)
 
 
-def shortcut_class(names: list[str], answer: Any) -> str | None:
-    """The name in ``names`` of a package class that the answer is, or derives from; else None."""
-    if not isinstance(answer, type):
-        return None
-    for cls in answer.__mro__:
-        dotted = f"{cls.__module__}.{cls.__qualname__}"
-        if dotted in names:
-            return dotted
+def shortcut_itself(names: list[str], answer: Any) -> str | None:
+    """The name in ``names`` that the answer itself is: the package's function, a method of its
+    class, the class or a subclass of it (``check("11.1", metrics.binary_accuracy)``); else None."""
+    target = inspect.unwrap(answer) if callable(answer) else answer
+    target = getattr(target, "func", target)  # functools.partial
+    target = getattr(target, "__func__", target)  # a bound method
+    candidates = target.__mro__ if isinstance(target, type) else (target,)
+    for item in candidates:
+        dotted = f"{getattr(item, '__module__', '')}.{getattr(item, '__qualname__', '')}"
+        for name in names:
+            if dotted == name or dotted.startswith(name + "."):
+                return name
     return None
