@@ -52,6 +52,14 @@ def test_apt_txt_installs_graphviz():
     assert "graphviz" in packages
 
 
+def test_numba_cuda_is_pinned_alike_in_requirements_and_pyproject():
+    """The GPU harness patches numba-cuda's private simulator classes: both files pin one version."""
+    pins = [line for line in _requirements() if line.startswith("numba-cuda")]
+    assert len(pins) == 1 and re.fullmatch(r"numba-cuda==[\d.]+", pins[0]), pins
+    course = re.findall(r'"(numba-cuda[^"]*)"', (ROOT / "pyproject.toml").read_text())
+    assert course == pins, f"pyproject.toml has {course}, requirements.txt {pins}"
+
+
 def test_requirements_install_the_course_package():
     assert "." in _requirements(), "requirements.txt must install the package itself (a line '.')"
 

@@ -160,7 +160,7 @@ def test_a_near_miss_shows_different_numbers(capsys):
 # ---- ⏳ only for the learner's own stub ------------------------------------------------
 
 
-def relative_error(a, b, floor=1e-2):  # the learner's 6.1, still a stub
+def my_relative_error(a, b, floor=1e-2):  # the learner's 6.1, still a stub
     raise NotImplementedError
 
 
@@ -171,7 +171,7 @@ def _find_wrong_rule_with_stub_helper(ops):
         for x in (-1.3, -0.4, 0.7, 1.6):
             v = Value(x)
             op(v).backward()
-            if relative_error(v.grad, numerical_grad(op, [x])[0]) > 1e-6:
+            if my_relative_error(v.grad, numerical_grad(op, [x])[0]) > 1e-6:
                 return name
     return None
 
@@ -179,7 +179,7 @@ def _find_wrong_rule_with_stub_helper(ops):
 def test_a_stub_helper_is_named_not_reported_as_not_attempted(capsys):
     out = _fails("6.3", _find_wrong_rule_with_stub_helper, capsys)
     assert not out.startswith(NOT_ATTEMPTED)
-    assert "relative_error" in out and "stub" in out and "6.1" in out
+    assert "my_relative_error" in out and "stub" in out and "6.1" in out
 
 
 def test_the_learners_own_stub_is_not_attempted(capsys):
@@ -395,7 +395,7 @@ def test_2_2_uses_the_learners_own_value_class(capsys):
 def test_a_class_stub_written_in_a_notebook_cell_is_not_attempted(capsys):
     """A class made in a cell has no module file: its methods' code still marks it as the learner's."""
     source = (
-        "from micrograd.exercises.ch14 import Function\n"
+        "from micrograd.function import Function\n"
         "class Tanh(Function):\n"
         "    @staticmethod\n"
         "    def forward(ctx, x):\n"
@@ -408,3 +408,146 @@ def test_a_class_stub_written_in_a_notebook_cell_is_not_attempted(capsys):
     exec(compile(source, "/tmp/ipykernel_1/2.py", "exec"), namespace)
     assert not check("14.3", namespace["Tanh"])
     assert capsys.readouterr().out.startswith(NOT_ATTEMPTED)
+
+
+# ---- messages that are true (issue 16) --------------------------------------------------
+
+
+def test_a_typo_on_a_node_is_named_as_a_typo(capsys):
+    out = _fails("2.3", lambda root: root.dat, capsys)
+    assert "did you mean 'data'" in out
+    assert "asks you to do that part" not in out
+
+
+def test_a_value_method_on_a_node_is_the_exercises_part(capsys):
+    out = _fails("2.3", lambda root: root.backward(), capsys)
+    assert "asks you to do that part" in out
+
+
+def test_internal_class_names_never_reach_the_learner(capsys):
+    out = _fails("2.3", lambda root: root + 1, capsys) + _fails("7.1", lambda a, b: a / b, capsys)
+    assert "BareNode" not in out and "_Pair" not in out and "_BackwardNode" not in out
+    assert "'Node'" in out and "only .val and .der" in out
+
+
+def test_a_type_is_not_named_twice(capsys):
+    out = _fails("1.1", lambda f, x, h=1e-6: (object(),), capsys)  # its repr has an address
+    assert "tuple a tuple" not in out and "got a tuple" in out
+
+
+def test_one_missing_node_is_singular(capsys):
+    def topo_sort(root):
+        order, seen, stack = [], set(), [root]
+        while stack:
+            node = stack.pop()
+            if id(node) not in seen:
+                seen.add(id(node))
+                order.append(node)
+                stack.extend(node._prev)
+        return [node for node in reversed(order) if node is not root]
+
+    out = _fails("4.2", topo_sort, capsys)
+    assert "(1 node missing in all)" in out
+
+
+def test_a_near_miss_names_the_relative_error(capsys):
+    out = _fails("5.2", lambda x: (math.tanh(x / 2) + 1) / 2, capsys)
+    assert "relative error" in out and "allows 1e-09" in out
+
+
+def test_counts_print_as_counts(capsys):
+    out = _fails("7.3", lambda n, m: (n, 1e6 if m > 1 else m), capsys)
+    assert "1e+06" not in out and "got 1000000.0" in out
+
+
+def test_8_2_passes_a_list_as_it_prints_it_and_hint_1_works(capsys):
+    seen = []
+
+    def count(nin, nouts):
+        seen.append(type(nouts))
+        sizes = [nin] + nouts  # hint 1's code: fails on a tuple
+        return sum(k * (m + 1) for m, k in zip(sizes, sizes[1:], strict=False))
+
+    _passes("8.2", count, capsys)
+    assert set(seen) == {list}
+
+
+def test_10_2_prints_a_call_python_accepts(capsys):
+    out = _fails("10.2", lambda *args: (0.0, 0.0, 0.0), capsys)
+    call = out[out.index("adam_step(") : out.index(")", out.index("adam_step(")) + 1]
+    compile(call.replace("\n   ", " "), "<call>", "eval")  # no positional argument after a keyword one
+
+
+def test_multi_line_hints_keep_their_line_breaks(capsys):
+    reset_hints()
+    for _ in range(3):
+        hint("8.1")
+    out = capsys.readouterr().out
+    reset_hints()
+    assert "\n       for wi, xi in zip(w, x):\n           z = z + wi * xi\n" in out
+
+
+def test_12_2_an_error_shows_the_shapes_it_was_called_with(capsys):
+    out = _fails("12.2", lambda a, b, g: (g @ b, a @ g), capsys)
+    assert "(called with an array of shape (2, 3), an array of shape (3, 4), an array of shape (2, 4))" in out
+    assert "..." not in out
+
+
+def _step_without_effect(model, X, y, lr, alpha=1e-4):
+    from micrograd.losses import hinge
+
+    loss = hinge([model(x) for x in X], y, model.parameters(), alpha=alpha)
+    model.zero_grad()
+    loss.backward()
+    for p in model.parameters():
+        p -= lr * p.grad  # rebinds p: the model's parameter is unchanged
+    return loss.data
+
+
+def test_11_3_an_update_without_effect_is_named(capsys):
+    out = _fails("11.3", _step_without_effect, capsys)
+    assert "left every parameter as it was" in out and "p.data -= lr * p.grad" in out
+
+
+def test_11_3_a_forgotten_zero_grad_is_named(capsys):
+    from micrograd.exercises.ch11 import _no_zero_grad
+
+    out = _fails("11.3", _no_zero_grad, capsys)
+    assert "zero_grad()" in out and "step 2" in out
+
+
+def test_14_1_accepts_the_tables_other_answer_for_v_data(capsys):
+    from micrograd.exercises.ch14 import CONCEPT_MAP_ANSWER
+
+    answer = dict(CONCEPT_MAP_ANSWER)
+    answer["v.data"] = "t.detach()"  # chapter 14's table: `v.data` -> `t.item()`, `t.detach()`
+    _passes("14.1", answer, capsys)
+
+
+def test_14_1_hint_counts_the_unused_terms():
+    from micrograd.exercises.ch14 import CONCEPT_MAP_ANSWER, PYTORCH_TERMS
+
+    unused = len(PYTORCH_TERMS) - len(set(CONCEPT_MAP_ANSWER.values()))
+    words = {4: "four", 5: "five", 6: "six"}
+    assert f"{words[unused]} of PYTORCH_TERMS are not used" in registry()["14.1"].hints[0]
+
+
+def _exact_directional(f, inputs, direction, h=1e-6):
+    xs = [Value(x) for x in inputs]
+    f(*xs).backward()
+    return sum(x.grad * d for x, d in zip(xs, direction, strict=True))
+
+
+def test_6_2_the_exact_slope_is_told_to_use_the_given_h(capsys):
+    out = _fails("6.2", _exact_directional, capsys)
+    assert "exact slope" in out and "central difference with the given h" in out
+
+
+def test_the_package_function_itself_is_named_as_the_answer(capsys):
+    from micrograd import metrics
+    from micrograd.nn import MLP
+
+    out = _fails("11.1", metrics.binary_accuracy, capsys)
+    assert "Your answer is the package's binary_accuracy" in out
+    out = _fails("8.2", MLP, capsys)
+    assert "Your answer is the package's MLP" in out

@@ -128,3 +128,141 @@ def test_a_chapter_loads_only_when_asked_for_so_chapter_4_never_imports_numpy():
     )
     result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+# ---- package shortcuts: an exercise that asks for X rejects the package's X -----------------------
+
+SHORTCUTS = [(e, name, answer) for e in EXERCISES for name, answer in e.shortcuts.items()]
+
+
+@pytest.mark.parametrize(
+    ("exercise", "name", "shortcut"),
+    SHORTCUTS,
+    ids=[f"{e.id}-{n.rsplit('.', 1)[-1]}" for e, n, _ in SHORTCUTS],
+)
+def test_a_package_shortcut_is_rejected_and_named(exercise, name, shortcut, capsys):
+    result, out = _run(exercise.id, shortcut, capsys)
+    assert not result, f"{exercise.id} accepted a call of {name}"
+    assert out.startswith(WRONG) and name in out and "package's" in out, out
+
+
+@pytest.mark.parametrize(("exercise", "name", "shortcut"), SHORTCUTS, ids=[n for _, n, _ in SHORTCUTS])
+def test_every_shortcut_names_a_real_package_object(exercise, name, shortcut):
+    import importlib
+
+    parts = name.split(".")
+    for cut in range(len(parts) - 1, 1, -1):
+        try:
+            found = importlib.import_module(".".join(parts[:cut]))
+        except ImportError:
+            continue
+        for attribute in parts[cut:]:
+            found = getattr(found, attribute)
+        assert callable(found)
+        return
+    pytest.fail(f"{name} is not in a module of the package")
+
+
+def _package_functions() -> dict[str, str]:
+    """Public function and class names of the package's modules (not the exercises) -> dotted name."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import micrograd
+
+    found = {}
+    for info in pkgutil.walk_packages(micrograd.__path__, "micrograd."):
+        if ".exercises" in info.name or ".widgets" in info.name or info.name.startswith("micrograd.gpu"):
+            continue
+        module = importlib.import_module(info.name)
+        for key, item in vars(module).items():
+            if key.startswith("_") or getattr(item, "__module__", None) != info.name:
+                continue
+            if inspect.isfunction(item) or inspect.isclass(item):
+                found[key] = f"{info.name}.{key}"
+    return found
+
+
+def test_an_exercise_named_like_a_package_function_forbids_it():
+    """The generic rule: an exercise whose answer has the name of a package function (``unbroadcast``,
+    ``backward``...) must list that function among its shortcuts, so the package cannot do the work."""
+    package = _package_functions()
+    missing = []
+    for exercise in EXERCISES:
+        name = getattr(exercise.reference, "__name__", None)
+        if name in package and not any(s.startswith(package[name]) for s in exercise.shortcuts):
+            missing.append(f"{exercise.id}: {package[name]}")
+    assert not missing, missing
+
+
+def test_every_exercise_whose_work_the_package_does_lists_a_shortcut():
+    """The exercises whose work a package function does (issue 16's list) each forbid it."""
+    expected = {"1.3", "2.3", "3.3", "4.2", "7.1", "7.2", "8.2", "9.1", "9.2", "9.3", "9.4", "11.1"}
+    expected |= {"10.1", "10.2", "10.3", "12.1", "12.2", "12.3", "12.4"}
+    assert expected <= {e.id for e in EXERCISES if e.shortcuts}
+
+
+def _exercise_text(exercise) -> str:
+    """The markdown cell of the chapter's notebook that states the exercise."""
+    import re
+    from pathlib import Path
+
+    import nbformat
+
+    notebooks = Path(__file__).resolve().parent.parent / "notebooks"
+    (path,) = notebooks.glob(f"{exercise.chapter:02d}_*.ipynb")
+    for cell in nbformat.read(path, as_version=4).cells:
+        if cell.cell_type == "markdown" and re.search(rf"Exercise {re.escape(exercise.id)}\b", cell.source):
+            return cell.source
+    raise AssertionError(f"no text for exercise {exercise.id} in {path.name}")
+
+
+@pytest.mark.parametrize("exercise", [e for e in EXERCISES if e.shortcuts], ids=lambda e: e.id)
+def test_the_exercise_text_names_the_package_calls_it_refuses(exercise):
+    text = _exercise_text(exercise)
+    for name in exercise.shortcuts:
+        parts = name.split(".")
+        shown = ".".join(parts[-2:]) if parts[-2][:1].isupper() else parts[-1]
+        assert f"`{shown}`" in text and "is not accepted" in text, f"{exercise.id} does not name {shown}"
+
+
+def test_an_exercise_built_on_the_package_says_so():
+    """11.3's step is made of the package's pieces: its text says using them is fine."""
+    assert "use the package" in _exercise_text(registry()["11.3"]).lower()
+
+
+def test_shortcuts_are_caught_from_a_zipped_package_without_numpy(tmp_path):
+    """The in-page runtime imports the package from a zip and has no numpy: the trap still names the call."""
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    import micrograd
+
+    root = Path(micrograd.__file__).parent
+    archive = tmp_path / "micrograd.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in root.rglob("*.py"):
+            zipped.write(path, Path("micrograd") / path.relative_to(root))
+    program = (
+        "import sys\n"
+        "sys.modules['numpy'] = None  # no numpy, as in the page\n"
+        "from micrograd.exercises import check\n"
+        "from micrograd.exercises.ch09 import _mse_by_package\n"
+        "from micrograd.exercises.ch02 import _count_by_topological_order\n"
+        "assert '.zip' in sys.modules['micrograd'].__file__\n"
+        "assert not check('9.1', _mse_by_package)\n"
+        "assert not check('2.3', _count_by_topological_order)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(archive), "PATH": "/usr/bin:/bin"},
+        cwd=tmp_path,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "micrograd.losses.mse" in out.stdout and "micrograd.engine.topological_order" in out.stdout

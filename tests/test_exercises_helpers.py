@@ -207,3 +207,69 @@ def test_a_not_implemented_error_from_a_library_is_an_error():
 
     verdict = _classify(_raised_by(answer, None), answer)
     assert isinstance(verdict, _LearnerError) and isinstance(verdict.error, NotImplementedError)
+
+
+def test_the_neutral_checking_module_imports_without_numpy_and_the_gpu_harness_without_exercises():
+    """micrograd.expect serves the in-page runtime (no numpy) and chapter 13's harness, which must
+    not import micrograd.exercises (the library never imports the exercises)."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "import micrograd.expect\n"
+        "assert 'numpy' not in sys.modules, 'micrograd.expect imported numpy'\n"
+        "import micrograd.gpu\n"
+        "assert 'micrograd.exercises' not in sys.modules, 'micrograd.gpu imported the exercises'\n"
+        "from micrograd.exercises.core import Mismatch, expect_close\n"
+        "assert Mismatch is micrograd.expect.Mismatch and expect_close is micrograd.expect.expect_close\n"
+        "print('ok')\n"
+    )
+    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=300)
+    assert out.stdout.strip() == "ok", out.stderr
+
+
+def test_the_gpu_package_imports_nothing_from_the_exercises():
+    import ast
+    from pathlib import Path
+
+    import micrograd.gpu
+
+    for path in Path(micrograd.gpu.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom | ast.Import):
+                names = (
+                    [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
+                )
+                assert not any(n.startswith("micrograd.exercises") for n in names), (
+                    f"{path.name} imports {names}"
+                )
+
+
+def test_the_names_chapter_modules_use_stay_importable_from_core():
+    """Chapter modules (and chapters added later) import these from micrograd.exercises.core."""
+    import micrograd.exercises as package
+    from micrograd.exercises import core
+
+    for name in (
+        "Exercise",
+        "register",
+        "Mismatch",
+        "expect_close",
+        "expect_number",
+        "expect_sequence",
+        "expect_close_sequence",
+        "expect_close_array",
+        "is_number",
+        "fmt",
+        "bare_copy",
+        "BareNode",
+        "check",
+        "hint",
+        "solution",
+        "registry",
+        "load_chapter",
+    ):
+        assert hasattr(core, name), name
+    for name in ("check", "hint", "solution", "registry", "load_chapter", "Exercise", "register", "Mismatch"):
+        assert hasattr(package, name), name

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from micrograd.exercises.ch14 import Function
+from micrograd.function import Function
 from micrograd.tensor import Tensor
 
 

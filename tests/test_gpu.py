@@ -177,18 +177,47 @@ def test_reference_kernels_agree_with_numpy():
     check_launch(gpu.block_sum, 2, gpu.TPB, [x, np.zeros(2)], {1: sums}, "block_sum")
 
 
-def test_measurements_and_intensities():
-    assert gpu.measure_bandwidth(100_000) > 1e8
-    assert gpu.measure_flops(64) > 1e7
+def test_measurements_compute_bytes_and_flops_per_second(monkeypatch):
+    """Bandwidth moves 2 * 8 * n bytes per copy, a matmul 2 n^3 FLOPs: checked against a fixed timing."""
+    from micrograd.gpu import measure
+
+    timed = []
+
+    def one_millisecond(function, repeat=5, number=1):
+        timed.append(function())
+        return 1e-3
+
+    monkeypatch.setattr(measure, "best_time", one_millisecond)
+    assert gpu.measure_bandwidth(1000) == pytest.approx(2 * 8 * 1000 / 1e-3)
+    assert gpu.measure_flops(10) == pytest.approx(2 * 10**3 / 1e-3)
+    assert timed[1].shape == (10, 10)  # it timed a real 10 x 10 product
     assert gpu.intensity_elementwise() == pytest.approx(1 / 24)
     assert gpu.intensity_matmul(12) == pytest.approx(1.0)
+    monkeypatch.undo()
+    assert gpu.measure_bandwidth(100_000) > 1e8  # and the real measurement runs
 
 
-def test_drawings_draw():
+def test_best_time_is_the_fastest_of_its_repeats(monkeypatch):
+    from micrograd.gpu import measure
+
+    clock = iter([0.0, 3.0, 10.0, 11.0, 20.0, 22.0])  # three runs: 3 s, 1 s, 2 s
+    monkeypatch.setattr(measure.time, "perf_counter", lambda: next(clock))
+    assert gpu.best_time(lambda: None, repeat=3) == 1.0
+
+
+def _texts(ax):
+    return [t.get_text() for t in ax.texts]
+
+
+def test_drawings_draw_what_they_say():
     import matplotlib.pyplot as plt
 
+    ax = gpu.draw_thread_map(10, 4)  # 3 blocks of 4 threads, the last 2 spare
+    assert len(ax.patches) == 12
+    assert sum(p.get_hatch() == "///" for p in ax.patches) == 2
+    assert [t for t in _texts(ax) if t.startswith("block")] == ["block 0", "block 1", "block 2"]
+    plt.close(ax.figure)
     for draw in (
-        lambda: gpu.draw_thread_map(10, 4),
         lambda: gpu.draw_grid_2d(5, 3, (4, 4)),
         lambda: gpu.draw_reduction(8),
         lambda: gpu.draw_gpu_model(),
@@ -196,8 +225,132 @@ def test_drawings_draw():
         lambda: gpu.draw_tiles()[0],
     ):
         ax = draw()
-        assert ax.figure is not None
+        assert ax.patches or ax.lines, "drew nothing"
         plt.close(ax.figure)
+
+
+# ---- kernels that never end, interrupts, races on one element, NumPy in a kernel ----------------
+
+
+def test_a_kernel_that_never_ends_is_stopped_with_a_clear_message():
+    import time
+
+    @cuda.jit
+    def never_ends(a, out):
+        i = cuda.grid(1)
+        stride = 4
+        while stride > 0:  # stride //= 2 forgotten
+            if i < stride:
+                out[i] = a[i]
+
+    start = time.perf_counter()
+    with pytest.raises(Mismatch) as caught:
+        check_launch(never_ends, 1, 8, [np.ones(8), np.zeros(8)], {1: np.ones(8)}, "never_ends")
+    assert time.perf_counter() - start < 60
+    message = str(caught.value)
+    assert "did not finish" in message and "stride //= 2" in message and "thread (block 0, thread" in message
+    _no_simulated_thread_left()
+
+
+def test_13_4_without_the_stride_update_is_stopped_by_check(capsys):
+    """Exercise 13.4 with `stride //= 2` forgotten: a barrier in a loop that never ends."""
+    import time
+
+    from micrograd.exercises import check
+    from micrograd.exercises.ch13 import _block_max_stride_not_halved
+
+    start = time.perf_counter()
+    assert not check("13.4", _block_max_stride_not_halved)
+    assert time.perf_counter() - start < 60
+    out = capsys.readouterr().out
+    assert "did not finish" in out and "cuda.syncthreads()" in out and "stride //= 2" in out
+    _no_simulated_thread_left()
+
+
+def _no_simulated_thread_left():
+    import threading
+    import time
+
+    from numba.cuda.simulator import kernel as sim_kernel
+
+    for _ in range(100):
+        if not any(isinstance(t, sim_kernel.BlockThread) and t.is_alive() for t in threading.enumerate()):
+            return
+        time.sleep(0.05)
+    pytest.fail("simulated threads still running")
+
+
+def test_an_interrupt_stops_the_simulated_threads(monkeypatch):
+    """Kernel > Interrupt raises KeyboardInterrupt in the main thread: the spinning threads stop too."""
+    import threading
+    import time
+
+    from numba.cuda.simulator import kernel as sim_kernel
+
+    from micrograd.gpu import harness
+
+    monkeypatch.setattr(harness, "MAX_STEPS", 10**9)  # only the interrupt can stop it
+    original = sim_kernel.BlockManager.run
+
+    def interrupted_run(self, grid_point, *args):
+        """The block runs in a helper thread; the main thread's wait is interrupted after 0.5 s."""
+
+        def block():
+            try:
+                original(self, grid_point, *args)
+            except Exception:  # the stopped threads' error, after the interrupt
+                pass
+
+        threading.Thread(target=block, daemon=True).start()
+        time.sleep(0.5)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sim_kernel.BlockManager, "run", interrupted_run)
+
+    @cuda.jit
+    def spins(a):
+        i = cuda.grid(1)
+        while i >= 0:
+            a[0] = a[0]
+
+    with pytest.raises(KeyboardInterrupt):
+        launch(spins, 1, 4, np.zeros(1))
+    _no_simulated_thread_left()
+
+
+def test_a_global_accumulation_race_is_told_to_use_atomics():
+    @cuda.jit
+    def total(a, out):
+        i = cuda.grid(1)
+        if i < a.size:
+            out[0] += a[i]
+
+    problems = launch(total, 2, 4, np.ones(8), np.zeros(1)).problems()
+    assert "cuda.atomic.add(out, 0, value)" in problems[0]
+    assert "No barrier fixes that" in problems[0]
+
+
+def test_an_atomic_add_is_no_race():
+    @cuda.jit
+    def total(a, out):
+        i = cuda.grid(1)
+        if i < a.size:
+            cuda.atomic.add(out, 0, a[i])
+
+    out = np.zeros(1)
+    assert launch(total, 2, 4, np.ones(8), out).problems() == []
+    assert out[0] == 8.0
+
+
+def test_numpy_arithmetic_in_a_kernel_gets_a_clear_message():
+    @cuda.jit
+    def whole(a, out):
+        i = cuda.grid(1)
+        if i < out.size:
+            out[i] = np.sum(a)
+
+    with pytest.raises(TypeError, match="NumPy arithmetic on the whole array a does not run in a kernel"):
+        launch(whole, 1, 4, np.ones(4), np.zeros(4))
 
 
 def test_the_simulators_own_index_error_is_explained():
@@ -248,3 +401,14 @@ def test_uninitialised_shared_memory_and_uneven_barriers_are_reported():
     )
     message = launch(early_exit, 1, 4, np.ones(3), np.zeros(3)).problems()[0]
     assert message.startswith("in block 0, thread 3 passed 0 cuda.syncthreads() and thread 0 passed 1")
+
+
+def test_chapter_13_states_the_harness_limits_it_uses():
+    from pathlib import Path
+
+    import nbformat
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "13_gpu.ipynb"
+    text = "\n".join(c.source for c in nbformat.read(path, as_version=4).cells if c.cell_type == "markdown")
+    assert f"runs {gpu.MAX_STEPS:,} lines" in text and f"passes {gpu.MAX_BARRIERS} barriers" in text
+    assert "cuda.atomic.add" in text

@@ -165,3 +165,91 @@ def test_notebook_safe_to_rerun_defining_cells(path):
     assert not failures, f"{path.name}: outputs differ after running the defining cells twice: " + "; ".join(
         failures
     )
+
+
+def run_twice_in_order(path: Path) -> list[str]:
+    """Execute every code cell top to bottom, then every code cell again in order; the cells that raised."""
+    notebook = nbformat.read(path, as_version=4)
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    failures = []
+    with client.setup_kernel():
+        for run in (1, 2):
+            for index, cell in enumerate(notebook.cells):
+                if cell.cell_type != "code":
+                    continue
+                cell.outputs = []
+                try:
+                    client.execute_cell(cell, index)
+                except nbclient.exceptions.CellExecutionError as error:
+                    first_line = cell.source.strip().splitlines()[0][:60] if cell.source.strip() else ""
+                    failures.append(
+                        f"run {run}, cell {index} ({first_line!r}): {str(error).splitlines()[-1]}"
+                    )
+    return failures
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_every_cell_runs_again_in_order_after_a_full_run(path):
+    """A reader who runs the whole notebook and then walks through it again meets no error."""
+    failures = run_twice_in_order(path)
+    assert not failures, f"{path.name}: " + "; ".join(failures)
+
+
+def _names_defined(source: str) -> set[str]:
+    """Top-level functions, classes and plain names a cell defines (decorated functions excluded:
+    ``@add_to_class`` puts them on a class)."""
+    try:
+        tree = ast.parse(TransformerManager().transform_cell(source))
+    except SyntaxError:
+        return set()
+    names = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)) and not node.decorator_list:
+            names.add(node.name)
+        elif isinstance(node, ast.Assign):
+            names.update(t.id for t in node.targets if isinstance(t, ast.Name))
+    return names
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_exercise_stubs_do_not_replace_the_chapters_names(path):
+    """An exercise cell (one that calls check) must not redefine a name the chapter defined before it:
+    its stub would replace the chapter's working version for every cell run after it."""
+    chapter: dict[str, int] = {}
+    clashes = []
+    for index, cell in enumerate(nbformat.read(path, as_version=4).cells):
+        if cell.cell_type != "code":
+            continue
+        names = _names_defined(cell.source)
+        if 'check("' in cell.source:
+            clashes += [
+                f"cell {index} redefines {n} (cell {chapter[n]})" for n in sorted(names) if n in chapter
+            ]
+        else:
+            for name in names:
+                chapter.setdefault(name, index)
+    assert not clashes, f"{path.name}: " + "; ".join(clashes)
+
+
+def test_chapter_4_closure_cycle_cell_survives_a_rerun_after_the_fix():
+    """Run chapter 4 to the end (the closure-free design), then its closure-cycle cell again: same output."""
+    path = next(p for p in NOTEBOOKS if p.stem == "04_backward")
+    stored = nbformat.read(path, as_version=4)
+    notebook = nbformat.read(path, as_version=4)
+    index = next(
+        i
+        for i, cell in enumerate(notebook.cells)
+        if "weakref" in cell.source and "gc.disable()" in cell.source
+    )
+    client = nbclient.NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    )
+    with client.setup_kernel():
+        for i, cell in enumerate(notebook.cells):
+            if cell.cell_type == "code":
+                client.execute_cell(cell, i)
+        notebook.cells[index].outputs = []
+        client.execute_cell(notebook.cells[index], index)
+    assert comparable(notebook.cells[index].outputs) == comparable(stored.cells[index].outputs)

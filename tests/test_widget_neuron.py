@@ -58,9 +58,31 @@ def test_grid_orientation_and_values():
         assert out[i, j] == pytest.approx(by_hand(0.5, -2.0, 0.25, "sigmoid", x1s[j], x2s[i]), rel=1e-12)
 
 
-def test_grid_records_no_graph_and_restores_recording():
-    """[ch8] The grid is computed inside no_grad(); recording is back on afterwards."""
-    neuron_grid(NeuronSetting(1.0, 1.0, 0.0), n=3)
+def test_grid_records_no_graph_and_restores_recording(monkeypatch):
+    """[ch8] Every point's Value is a leaf (no parents: no graph), made while recording is off;
+    recording is back on afterwards, even when a point fails."""
+    from micrograd.widgets import neuron
+
+    made = []
+
+    def recording_weighted_sum(*args):
+        out = neuron.weighted_sum.__wrapped_original__(*args)
+        made.append((out, is_grad_enabled()))
+        return out
+
+    recording_weighted_sum.__wrapped_original__ = neuron.weighted_sum
+    monkeypatch.setattr(neuron, "weighted_sum", recording_weighted_sum)
+    neuron_grid(NeuronSetting(1.0, 1.0, 0.0, "tanh"), n=3)
+    assert len(made) == 9
+    assert all(out._prev == () and not enabled for out, enabled in made)
+    assert is_grad_enabled()
+
+    def failing(*args):
+        raise ArithmeticError("a point fails")
+
+    monkeypatch.setattr(neuron, "weighted_sum", failing)
+    with pytest.raises(ArithmeticError):
+        neuron_grid(NeuronSetting(1.0, 1.0, 0.0), n=3)
     assert is_grad_enabled()
 
 

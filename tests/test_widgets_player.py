@@ -34,9 +34,18 @@ class Tree(HTMLParser):
         self.open.pop()
 
 
+INERT = re.compile(r'<script type="text/x-mg-player" class="mg-rest">(.*?)</script>', re.DOTALL)
+
+
+def played(page: str) -> str:
+    """The page as the player's script leaves it: its inert scripts unpacked in place, the run note gone."""
+    unpacked = INERT.sub(lambda m: re.sub(r"<\\(/script|!--)", r"<\1", m.group(1)), page)
+    return re.sub(r'<p class="mg-run-note">.*?</p>', "", unpacked)
+
+
 def parse(page: str) -> Tree:
     tree = Tree()
-    tree.feed(page)
+    tree.feed(played(page))
     tree.close()
     assert tree.open == [], f"unclosed: {tree.open}"
     return tree
@@ -172,3 +181,47 @@ def test_image_helpers_are_deterministic_data_uris():
         png_image_tag(figure(), "x", colors=1000)
     tag = svg_image_tag('<svg xmlns="http://www.w3.org/2000/svg"></svg>', 'say "hi"')
     assert tag.startswith('<img src="data:image/svg+xml;base64,') and 'alt="say &quot;hi&quot;"' in tag
+
+
+# ---- before the notebook runs: an untrusted notebook strips scripts, styles, templates, hidden ------
+
+
+def untrusted(page: str) -> str:
+    """What JupyterLab (untrusted) and GitHub's viewer keep: no <script>/<style> (content and all),
+    no <template> tags (their content stays, as text), no ``hidden`` attributes."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", "", page, flags=re.DOTALL)
+    page = re.sub(r"</?template\b[^>]*>", "", page)
+    return re.sub(r"\shidden(?=[\s>])", "", page)
+
+
+@pytest.mark.parametrize("start", [0, 2])
+def test_an_untrusted_player_shows_one_frame_and_one_line(start):
+    page = untrusted(frame_player(FRAMES, CAPTIONS, title="T", start=start))
+    tree = parse(page)
+    frames = find(tree, "div", "mg-frame")
+    assert len(frames) == 1 and frames[0]["data-mg-k"] == str(start)
+    assert f"frame {start}" in page and all(f"frame {k}" not in page for k in range(4) if k != start)
+    assert [k for k in range(4) if f"caption {k}" in page] == [start]  # no caption dumped as text
+    assert find(tree, "button") == [] and find(tree, "input") == []  # no buttons that do nothing
+    assert len(find(tree, "p", "mg-run-note")) == 0  # parse() removes it, as the script does
+    assert page.count("Run the cell to play") == 1
+
+
+def test_every_stored_player_degrades_when_untrusted():
+    """Every player stored in the notebooks, stripped as an untrusted notebook strips it."""
+    from pathlib import Path
+
+    import nbformat
+
+    pages = []
+    for path in sorted((Path(__file__).parent.parent / "notebooks").glob("*.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            for output in cell.get("outputs", []):
+                page = output.get("data", {}).get("text/html", "")
+                if "mg-player" in page:
+                    pages.append((path.stem, untrusted(page)))
+    assert len(pages) >= 5
+    for stem, page in pages:
+        assert page.count('class="mg-frame"') == page.count('class="mg-player'), stem
+        assert page.count("Run the cell to play") == page.count('class="mg-player'), stem
+        assert "data-mg-action" not in page, stem

@@ -18,9 +18,20 @@ from micrograd.exercises.core import (
     check,
     hint,
     load_chapter,
+    register,
     registry,
     reset_hints,
     solution,
 )
 
-__all__ = ["Exercise", "Mismatch", "check", "load_chapter", "hint", "registry", "reset_hints", "solution"]
+__all__ = [
+    "Exercise",
+    "Mismatch",
+    "check",
+    "hint",
+    "load_chapter",
+    "register",
+    "registry",
+    "reset_hints",
+    "solution",
+]

@@ -229,12 +229,21 @@ def _count_leaves(root):  # counts only the inputs
     return len(seen)
 
 
+def _count_by_topological_order(root):  # the package's sort does the walk
+    from micrograd.engine import topological_order
+
+    return len(topological_order(root))
+
+
 register(
     Exercise(
         id="2.3",
         title="count the nodes of a graph",
         checker=_check_count,
         reference=count_nodes,
+        shortcuts={
+            "micrograd.engine.topological_order": _count_by_topological_order,
+        },
         hints=[
             "Start at the root and follow _prev back towards the inputs.",
             "The same Value can be reached along several paths: keep a set of the nodes already seen.",

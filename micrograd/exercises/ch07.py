@@ -16,6 +16,7 @@ from micrograd.exercises.core import (
     expect_close,
     expect_number,
     expect_sequence,
+    fmt,
     register,
 )
 from micrograd.forward import Dual
@@ -32,6 +33,18 @@ class _Pair:
 
     def __repr__(self) -> str:
         return f"Dual(val={self.val!r}, der={self.der!r})"
+
+    def _no_arithmetic(self, *other: Any) -> Any:
+        raise TypeError(
+            "the checker's dual numbers have only .val and .der, no arithmetic: compute the "
+            "value and the derivative from those four numbers and return Dual(value, derivative)"
+        )
+
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _no_arithmetic
+    __truediv__ = __rtruediv__ = __pow__ = __rpow__ = __neg__ = _no_arithmetic
+
+
+_Pair.__name__ = _Pair.__qualname__ = "Dual"  # what a learner reads in an error message
 
 
 def _read_dual(got: Any, case: str) -> tuple[float, float]:
@@ -74,12 +87,19 @@ def _check_dual_div(answer) -> None:
         expect_close(der, expected.der, f"{case}: the derivative", rel=1e-12, abs_tol=1e-12)
 
 
+def _dual_div_by_package(a, b):  # the package's Dual divides
+    return Dual(a.val, a.der) / Dual(b.val, b.der)
+
+
 register(
     Exercise(
         id="7.1",
         title="the quotient rule on dual numbers",
         checker=_check_dual_div,
         reference=dual_div,
+        shortcuts={
+            "micrograd.forward.Dual.__truediv__": _dual_div_by_package,
+        },
         hints=[
             "The value is a.val / b.val. The derivative is the quotient rule applied to the .der parts.",
             "(a / b)' = (a' * b - a * b') / b**2, with a' = a.der, b' = b.der, a = a.val, b = b.val.",
@@ -134,12 +154,21 @@ def _all_ones(f, point, direction):
     return f(*[Dual(x, 1.0) for x in point]).der  # seeds every input with 1
 
 
+def _jvp_by_package(f, point, direction):  # the package's jvp seeds the duals
+    from micrograd.forward import jvp
+
+    return jvp(f, point, direction)[1]
+
+
 register(
     Exercise(
         id="7.2",
         title="a Jacobian-vector product by hand",
         checker=_check_jvp,
         reference=jvp_by_hand,
+        shortcuts={
+            "micrograd.forward.jvp": _jvp_by_package,
+        },
         hints=[
             "Make one Dual per input: its value is point[i], its derivative the direction's entry v[i].",
             "Call f once on those Duals; the output's .der is sum_i df/dx_i * v_i.",
@@ -179,7 +208,7 @@ def _check_passes(answer) -> None:
         expected = passes_for_jacobian(n, m)
         for name, value, want in zip(("forward-mode passes", "backward passes"), got, expected):
             if value != want:
-                raise Mismatch(f"{case}: {name}: expected {want}, got {value:g}")
+                raise Mismatch(f"{case}: {name}: expected {fmt(want)}, got {fmt(value)}")
 
 
 register(

@@ -31,12 +31,21 @@ def _check_mse(answer: Any) -> None:
         expect_close(got, expected, f"mse_loss({predictions}, {targets})", rel=1e-9, abs_tol=1e-12)
 
 
+def _mse_by_package(predictions, targets):  # the package's loss
+    from micrograd import losses
+
+    return losses.mse(predictions, targets).data
+
+
 register(
     Exercise(
         id="9.1",
         title="mean squared error",
         checker=_check_mse,
         reference=mse_loss,
+        shortcuts={
+            "micrograd.losses.mse": _mse_by_package,
+        },
         hints=[
             "Square each difference p_i - t_i, then average: divide the sum by the number of examples.",
             "squares = [(p - t) ** 2 for p, t in zip(predictions, targets)]\n"
@@ -99,12 +108,21 @@ def _lse_min_shift(zs):
     return m + math.log(sum(math.exp(z - m) for z in zs))  # shifts by the min: still overflows
 
 
+def _logsumexp_by_package(zs):  # the package's loss
+    from micrograd import losses
+
+    return losses.logsumexp(zs).data
+
+
 register(
     Exercise(
         id="9.2",
         title="log-sum-exp without overflow",
         checker=_check_logsumexp,
         reference=log_sum_exp,
+        shortcuts={
+            "micrograd.losses.logsumexp": _logsumexp_by_package,
+        },
         hints=[
             "log(sum e**z) = m + log(sum e**(z - m)) for any number m: factor e**m out of the sum.",
             "Choose m = max(zs): then every exponent z - m is <= 0, so exp cannot overflow, "
@@ -162,12 +180,21 @@ def _bce_sign_slip(z, y):
     return max(z, 0.0) + math.log1p(math.exp(-abs(z))) + y * z
 
 
+def _bce_by_package(z, y):  # the package's loss
+    from micrograd import losses
+
+    return losses.binary_cross_entropy_with_logits([z], [y]).data
+
+
 register(
     Exercise(
         id="9.3",
         title="binary cross-entropy from a logit",
         checker=_check_bce,
         reference=bce_with_logits,
+        shortcuts={
+            "micrograd.losses.binary_cross_entropy_with_logits": _bce_by_package,
+        },
         hints=[
             "With s = sigmoid(z), the loss -(y log s + (1 - y) log(1 - s)) "
             "simplifies to log(1 + e**z) - y*z.",
@@ -226,12 +253,28 @@ def _ce_one_based(logits, label):
     return log_sum_exp(logits) - logits[label - 1]  # counts classes from 1
 
 
+def _cross_entropy_by_package(logits, label):  # the package's loss
+    from micrograd import losses
+
+    return losses.softmax_cross_entropy(logits, label).data
+
+
+def _batch_cross_entropy_by_package(logits, label):  # the package's batch loss, on a batch of one
+    from micrograd import losses
+
+    return losses.cross_entropy([logits], [label]).data
+
+
 register(
     Exercise(
         id="9.4",
         title="softmax cross-entropy",
         checker=_check_cross_entropy,
         reference=cross_entropy_loss,
+        shortcuts={
+            "micrograd.losses.softmax_cross_entropy": _cross_entropy_by_package,
+            "micrograd.losses.cross_entropy": _batch_cross_entropy_by_package,
+        },
         hints=[
             "-log(e**z_label / sum_j e**z_j) = log(sum_j e**z_j) - z_label: a log-sum-exp minus one logit.",
             "Compute the log-sum-exp stably, as in exercise 9.2 (shift by the largest logit).",

@@ -43,12 +43,25 @@ def _check_momentum_step(answer) -> None:
         expect_close_sequence(got, expected, f"{case} (returns (new p, new buf))", rel=1e-12, abs_tol=1e-15)
 
 
+def _momentum_by_package(p, grad, buf, lr, momentum):  # the package's SGD takes the step
+    from micrograd.engine import Value
+    from micrograd.optim import SGD
+
+    v = Value(p)
+    v.grad = grad
+    SGD([v], lr=lr, momentum=momentum).step()
+    return v.data, grad
+
+
 register(
     Exercise(
         id="10.1",
         title="one step of SGD with momentum",
         checker=_check_momentum_step,
         reference=momentum_step,
+        shortcuts={
+            "micrograd.optim.SGD": _momentum_by_package,
+        },
         hints=[
             "First the buffer, then the parameter. On the first step (buf is None) the buffer is just grad.",
             "PyTorch's buffer is a running sum, not an average: buf = momentum * buf + grad.",
@@ -115,7 +128,7 @@ _ADAM_CASES = [  # (p, grad, m, v, t, lr, beta1, beta2, eps)
 
 def _check_adam_step(answer) -> None:
     for p, grad, m, v, t, lr, beta1, beta2, eps in _ADAM_CASES:
-        case = f"adam_step({p}, grad={grad}, m={m}, v={v}, t={t}, lr={lr}, {beta1}, {beta2}, eps={eps})"
+        case = f"adam_step({p}, {grad}, {m}, {v}, {t}, {lr}, {beta1}, {beta2}, {eps})"
         expected = adam_step(p, grad, m, v, t, lr, beta1, beta2, eps)
         got = answer(p, grad, m, v, t, lr, beta1, beta2, eps)
         expect_close_sequence(
@@ -145,12 +158,36 @@ def _no_sqrt(p, g, m, v, t, lr=0.001, b1=0.9, b2=0.999, eps=1e-8):
     return p - lr * (m / (1 - b1**t)) / (v / (1 - b2**t) + eps), m, v
 
 
+def _adamw_by_package(p, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):  # AdamW, no decay
+    from micrograd.engine import Value
+    from micrograd.optim import AdamW
+
+    x = Value(p)
+    x.grad = grad
+    AdamW([x], lr=lr, betas=(beta1, beta2), eps=eps, weight_decay=0.0).step()
+    return x.data, m, v
+
+
+def _adam_by_package(p, grad, m, v, t, lr=0.001, beta1=0.9, beta2=0.999, eps=1e-8):  # the package's Adam
+    from micrograd.engine import Value
+    from micrograd.optim import Adam
+
+    x = Value(p)
+    x.grad = grad
+    Adam([x], lr=lr, betas=(beta1, beta2), eps=eps).step()
+    return x.data, m, v
+
+
 register(
     Exercise(
         id="10.2",
         title="one Adam step, with bias correction",
         checker=_check_adam_step,
         reference=adam_step,
+        shortcuts={
+            "micrograd.optim.Adam": _adam_by_package,
+            "micrograd.optim.AdamW": _adamw_by_package,
+        },
         hints=[
             "Update the two averages first: m with grad (weight 1 - beta1), v with grad**2 (1 - beta2).",
             "Bias correction divides by 1 - beta**t, t the step number: at t = 1, m_hat is exactly grad.",
@@ -196,12 +233,23 @@ def _check_cosine(answer) -> None:
         expect_close(answer(k, base_lr, total, min_lr), expected, case, rel=1e-9, abs_tol=1e-12)
 
 
+def _cosine_by_package(k, base_lr, total, min_lr=0.0):  # the package's schedule
+    from micrograd.engine import Value
+    from micrograd.optim import SGD, CosineAnnealingLR
+
+    schedule = CosineAnnealingLR(SGD([Value(0.0)], lr=base_lr), T_max=total, eta_min=min_lr)
+    return schedule.lr_at(k)
+
+
 register(
     Exercise(
         id="10.3",
         title="a cosine learning-rate schedule",
         checker=_check_cosine,
         reference=cosine_lr,
+        shortcuts={
+            "micrograd.optim.CosineAnnealingLR": _cosine_by_package,
+        },
         hints=[
             "cos goes from 1 to -1 as its argument goes from 0 to pi: use pi * k / total.",
             "(1 + cos(...)) / 2 goes from 1 down to 0; scale it to the range from min_lr to base_lr.",

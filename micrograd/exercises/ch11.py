@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from typing import Any
 
@@ -45,12 +46,28 @@ def _check_accuracy(answer: Any) -> None:
         expect_close(got, expected, f"accuracy({scores}, {labels})", rel=1e-12, abs_tol=1e-12)
 
 
+def _accuracy_by_package(scores, labels):  # the package's metric
+    from micrograd.metrics import binary_accuracy
+
+    return binary_accuracy(scores, labels)
+
+
+def _accuracy_of_signs_by_package(scores, labels):  # the package's accuracy of predicted classes
+    from micrograd.metrics import accuracy as package_accuracy
+
+    return package_accuracy([1 if s > 0 else -1 for s in scores], labels)
+
+
 register(
     Exercise(
         id="11.1",
         title="accuracy from scores",
         checker=_check_accuracy,
         reference=accuracy,
+        shortcuts={
+            "micrograd.metrics.binary_accuracy": _accuracy_by_package,
+            "micrograd.metrics.accuracy": _accuracy_of_signs_by_package,
+        },
         hints=[
             "An example is right when the score and the label are on the same side of 0.",
             "Compare the booleans (y > 0) and (s > 0); a score of exactly 0 is a -1 prediction.",
@@ -203,19 +220,41 @@ def _check_train_step(answer: Any) -> None:
     X, labels = make_moons(n_samples=12, noise=0.1, seed=3)
     y = to_plus_minus_one(labels)
     for seed, lr, alpha in ((1, 0.1, 1e-4), (7, 0.5, 0.01)):
-        mine, theirs = _model(seed), _model(seed)
+        mine, theirs, stale = _model(seed), _model(seed), _model(seed)
         for k in range(3):
             case = f"step {k + 1} with lr={lr}, alpha={alpha} (a 2-4-4-1 MLP, 12 moons)"
             expected = train_step(mine, X, y, lr, alpha)
+            _no_zero_grad(stale, X, y, lr, alpha)  # what a step without zero_grad gives
+            before = [p.data for p in theirs.parameters()]
             got = answer(theirs, [list(x) for x in X], list(y), lr, alpha)
             expect_close(got, expected, f"{case}: the returned loss", rel=1e-9, abs_tol=1e-12)
-            expect_close_sequence(
-                [p.data for p in theirs.parameters()],
-                [p.data for p in mine.parameters()],
-                f"{case}: the parameters after the step",
-                rel=1e-9,
-                abs_tol=1e-12,
-            )
+            after = [p.data for p in theirs.parameters()]
+            try:
+                expect_close_sequence(
+                    after,
+                    [p.data for p in mine.parameters()],
+                    f"{case}: the parameters after the step",
+                    rel=1e-9,
+                    abs_tol=1e-12,
+                )
+            except Mismatch as wrong:
+                raise Mismatch(_diagnose_step(str(wrong), case, before, after, stale)) from None
+
+
+def _diagnose_step(message: str, case: str, before: list, after: list, stale: Any) -> str:
+    """The checker's message, with the likely cause when the parameters did not move or used stale grads."""
+    if after == before:
+        return (
+            f"{case}: your step left every parameter as it was. `p -= lr * p.grad` makes a new Value "
+            "and rebinds the name p, leaving the model's parameter alone: change the number inside, "
+            "p.data -= lr * p.grad"
+        )
+    if all(math.isclose(a, p.data, rel_tol=1e-9, abs_tol=1e-12) for a, p in zip(after, stale.parameters())):
+        return (
+            f"{case}: your step is what a step gives whose gradients still hold the previous steps' "
+            "(backward adds into p.grad): call model.zero_grad() before loss.backward()"
+        )
+    return message
 
 
 def _no_zero_grad(model, X, y, lr, alpha=1e-4):

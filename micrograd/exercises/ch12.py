@@ -46,12 +46,21 @@ def _check_unbroadcast(answer) -> None:
         expect_close_array(answer(grad.copy(), shape), unbroadcast(grad, shape), case)
 
 
+def _unbroadcast_by_package(grad, shape):  # the tensor engine's own
+    from micrograd.tensor import unbroadcast as package_unbroadcast
+
+    return package_unbroadcast(grad, shape)
+
+
 register(
     Exercise(
         id="12.1",
         title="unbroadcast: sum a gradient back to its input's shape",
         checker=_check_unbroadcast,
         reference=unbroadcast,
+        shortcuts={
+            "micrograd.tensor.unbroadcast": _unbroadcast_by_package,
+        },
         hints=[
             "Line the shapes up from the right. Broadcasting did two things: it added axes on the left, and "
             "it stretched axes of size 1. Undo each with a sum.",
@@ -97,12 +106,23 @@ def _check_matmul_vjp(answer) -> None:
         expect_close_array(got[1], want_b, f"{case}: grad_b")
 
 
+def _matmul_vjp_by_backward(a, b, g):  # the tensor engine's backward does the VJP
+    from micrograd.tensor import Tensor
+
+    ta, tb = Tensor(a), Tensor(b)
+    (ta @ tb).backward(g)
+    return ta.grad, tb.grad
+
+
 register(
     Exercise(
         id="12.2",
         title="the two VJPs of matmul",
         checker=_check_matmul_vjp,
         reference=matmul_vjp,
+        shortcuts={
+            "micrograd.tensor.Tensor.backward": _matmul_vjp_by_backward,
+        },
         hints=[
             "Write one entry: out[i, j] = sum_k a[i, k] * b[k, j]. Which entries of out does a[i, k] "
             "appear in, and with which factor?",
@@ -145,12 +165,23 @@ def _check_mean_backward(answer) -> None:
         expect_close_array(answer(g.copy(), shape, axis), mean_backward(g, shape, axis), case)
 
 
+def _mean_backward_by_backward(g, shape, axis):  # the tensor engine's backward does the VJP
+    from micrograd.tensor import Tensor
+
+    x = Tensor(np.zeros(shape))
+    x.mean(axis=axis).backward(g)
+    return x.grad
+
+
 register(
     Exercise(
         id="12.3",
         title="the backward pass of mean over an axis",
         checker=_check_mean_backward,
         reference=mean_backward,
+        shortcuts={
+            "micrograd.tensor.Tensor.backward": _mean_backward_by_backward,
+        },
         hints=[
             "out = x.mean(axis) averages n = shape[axis] entries into each output entry. "
             "d(out)/dx for one of them is 1/n.",
@@ -207,12 +238,34 @@ def _naive_softmax_grad(logits, labels):
     return p / len(labels)
 
 
+def _cross_entropy_grad_by_package(logits, labels):  # the tensor engine's loss and backward
+    from micrograd.tensor import Tensor
+    from micrograd.tensor_nn import cross_entropy
+
+    z = Tensor(logits)
+    cross_entropy(z, labels).backward()
+    return z.grad
+
+
+def _cross_entropy_grad_by_backward(logits, labels):  # the loss from Tensor ops, then backward
+    from micrograd.tensor import Tensor
+
+    z = Tensor(logits)
+    picked = z.log_softmax(axis=1)[np.arange(len(labels)), labels]
+    (-picked.mean()).backward()
+    return z.grad
+
+
 register(
     Exercise(
         id="12.4",
         title="softmax cross-entropy's gradient: softmax minus one-hot",
         checker=_check_cross_entropy_grad,
         reference=cross_entropy_grad,
+        shortcuts={
+            "micrograd.tensor_nn.cross_entropy": _cross_entropy_grad_by_package,
+            "micrograd.tensor.Tensor.backward": _cross_entropy_grad_by_backward,
+        },
         hints=[
             "For one example, loss = logsumexp(z) - z[label]. The derivative of logsumexp(z) with respect "
             "to z_i is softmax(z)_i; the derivative of z[label] is 1 at the label and 0 elsewhere.",

@@ -318,6 +318,21 @@ def _block_max_early_return(a, out):
         out[cuda.blockIdx.x] = cache[0]
 
 
+def _block_max_stride_not_halved(a, out):
+    cache = cuda.shared.array(TPB, np.float64)
+    t = cuda.threadIdx.x
+    i = cuda.grid(1)
+    cache[t] = a[i] if i < a.size else -np.inf
+    cuda.syncthreads()
+    stride = TPB // 2
+    while stride > 0:  # stride //= 2 forgotten: the loop never ends
+        if t < stride:
+            cache[t] = max(cache[t], cache[t + stride])
+        cuda.syncthreads()
+    if t == 0:
+        out[cuda.blockIdx.x] = cache[0]
+
+
 register(
     Exercise(
         id="13.4",
@@ -338,6 +353,7 @@ register(
             _block_max_no_barrier_in_loop,
             _block_max_no_padding,
             _block_max_early_return,
+            _block_max_stride_not_halved,
         ],
     )
 )

@@ -4,8 +4,8 @@ PyTorch is not a dependency of the course, so these exercises are checked
 without it: a concept map (micrograd lines to PyTorch terms), a prediction of
 what a PyTorch snippet prints (``tests/test_pytorch_snippets.py`` runs that
 snippet with PyTorch and confirms the reference answer), and a ``Function``
-for tanh written against :class:`Function`, a torch-free stand-in of
-``torch.autograd.Function`` that plugs into :mod:`micrograd.tensor`.
+for tanh written against :class:`micrograd.function.Function`, a torch-free
+stand-in of ``torch.autograd.Function`` that plugs into :mod:`micrograd.tensor`.
 """
 
 from __future__ import annotations
@@ -23,106 +23,10 @@ from micrograd.exercises.core import (
     expect_sequence,
     register,
 )
-from micrograd.tensor import Tensor, unbroadcast
+from micrograd.function import Function, FunctionCtx
+from micrograd.tensor import Tensor
 
 __all__ = ["Function", "FunctionCtx", "MICROGRAD_LINES", "PREDICT_SNIPPET", "PYTORCH_TERMS"]
-
-# ---- a torch-free stand-in of torch.autograd.Function ------------------------------------------------------
-
-
-class FunctionCtx:
-    """What ``forward`` and ``backward`` share, as torch's ``ctx``.
-
-    ``ctx.save_for_backward(a, b)`` keeps arrays for the backward pass, and
-    ``ctx.saved_tensors`` gives them back as a tuple. Any other attribute
-    (``ctx.n = 3``) can be set too, as in PyTorch.
-    """
-
-    def __init__(self) -> None:
-        self.saved_tensors: tuple[Any, ...] = ()
-
-    def save_for_backward(self, *arrays: Any) -> None:
-        """Keep ``arrays`` for ``backward`` (read them back from ``ctx.saved_tensors``)."""
-        self.saved_tensors = tuple(arrays)
-
-
-class Function:
-    """A new operation for :class:`micrograd.tensor.Tensor`, written as for ``torch.autograd.Function``.
-
-    Subclass it with two static methods:
-
-    * ``forward(ctx, *inputs)`` gets the input *arrays* and returns the output
-      array; it may ``ctx.save_for_backward(...)`` whatever ``backward`` needs;
-    * ``backward(ctx, grad_output)`` gets ``g = dL/d(output)`` and returns
-      ``dL/d(input)`` for each input (one array, or a tuple of them): the
-      operation's vector-Jacobian product, its local derivative rule.
-
-    ``MyOp.apply(t)`` runs ``forward`` on the Tensors' data and returns a
-    Tensor node whose backward rule is ``MyOp.backward``: the engine's
-    ``backward()`` then goes through it like through any built-in operation.
-    """
-
-    @staticmethod
-    def forward(ctx: FunctionCtx, *inputs: Any) -> Any:
-        raise NotImplementedError
-
-    @staticmethod
-    def backward(ctx: FunctionCtx, *grad_outputs: Any) -> Any:
-        raise NotImplementedError
-
-    @classmethod
-    def apply(cls, *inputs: Tensor) -> Tensor:
-        """``cls.forward`` on the inputs' data: a Tensor that backpropagates with ``cls.backward``."""
-        if cls is Function:
-            raise TypeError(
-                "Function.apply: subclass Function with forward and backward, then call MyOp.apply(x)"
-            )
-        if not inputs:
-            raise TypeError(f"{cls.__name__}.apply needs at least one Tensor")
-        for index, item in enumerate(inputs):
-            if not isinstance(item, Tensor):
-                raise TypeError(
-                    f"{cls.__name__}.apply takes Tensors, got {type(item).__name__} as input {index} "
-                    "(wrap it: Tensor(x))"
-                )
-        ctx = FunctionCtx()
-        out = cls.forward(ctx, *(t.data for t in inputs))
-        if not hasattr(out, "shape") and not isinstance(out, (int, float)):
-            raise TypeError(f"{cls.__name__}.forward must return an array, got {type(out).__name__}")
-        data = np.asarray(out, dtype=float)
-        shapes = tuple(t.data.shape for t in inputs)
-        return Tensor._result(data, tuple(inputs), _function_vjp, (cls, ctx, shapes), cls.__name__)
-
-
-def _function_vjp(g: Any, ctx: tuple[type[Function], FunctionCtx, tuple]) -> tuple[Any, ...]:
-    """The VJP of a Function node: its class's ``backward``, one gradient per input, in the input's shape."""
-    cls, fctx, shapes = ctx
-    grads = cls.backward(fctx, g)
-    grads = grads if isinstance(grads, tuple) else (grads,)
-    if len(grads) != len(shapes):
-        raise TypeError(
-            f"{cls.__name__}.backward returned {len(grads)} gradient(s) for {len(shapes)} input(s): "
-            "return one per input of forward, in the same order"
-        )
-    return tuple(_input_grad(cls, i, grad, shape) for i, (grad, shape) in enumerate(zip(grads, shapes)))
-
-
-def _input_grad(cls: type[Function], index: int, grad: Any, shape: tuple[int, ...]) -> Any:
-    """``grad`` as a float array of ``shape``: summed back if it is the input broadcast (as PyTorch does)."""
-    grad = np.asarray(grad, dtype=float)
-    if grad.shape == shape:
-        return grad
-    try:
-        broadcast = np.broadcast_shapes(shape, grad.shape) == grad.shape
-    except ValueError:
-        broadcast = False
-    if not broadcast:
-        raise ValueError(
-            f"{cls.__name__}.backward returned a gradient of shape {grad.shape} for input {index}, "
-            f"which has shape {shape}: a gradient has the shape of its input"
-        )
-    return unbroadcast(grad, shape)
-
 
 # ---- 14.1 the concept map ----------------------------------------------------------------------------------
 
@@ -163,6 +67,9 @@ class _Answer(dict):
 
 CONCEPT_MAP_ANSWER = _Answer(_CONCEPT_MAP)
 
+# other answers the chapter's table gives too: v.data is t.item() for one number, t.detach() for a tensor
+_ALSO_RIGHT = {"v.data": ("t.detach()",)}
+
 _CONCEPT_HINTS = {
     "Value(2.0)": "a leaf that wants a gradient must say so in PyTorch",
     "v.data": "for a one-number tensor, which method gives the plain Python float?",
@@ -191,7 +98,7 @@ def _check_concept_map(answer: Any) -> None:
             raise Mismatch(f"{line!r} is still ...: pick one of PYTORCH_TERMS")
         if not isinstance(term, str) or term not in PYTORCH_TERMS:
             raise Mismatch(f"{line!r} -> {term!r} is not one of PYTORCH_TERMS (copy the text exactly)")
-        if term != _CONCEPT_MAP[line]:
+        if term != _CONCEPT_MAP[line] and term not in _ALSO_RIGHT.get(line, ()):
             wrong.append(line)
     if wrong:
         line = wrong[0]
@@ -216,7 +123,7 @@ register(
         reference=CONCEPT_MAP_ANSWER,
         kind="value",
         hints=[
-            "Each PyTorch term is used at most once; four of PYTORCH_TERMS are not used at all.",
+            "Each PyTorch term is used at most once; five of PYTORCH_TERMS are not used at all.",
             "_op is the operation that made a node (PyTorch keeps it as an object, the grad_fn); "
             "_prev are its parents (grad_fn.next_functions).",
             "Clearing grads and applying the update are both the optimizer's job in PyTorch.",
@@ -224,7 +131,7 @@ register(
         wrong_answers=[
             _swapped("v._op", "v._prev"),
             _swapped("for p in params: p.grad = 0.0", "with no_grad():"),
-            {**_CONCEPT_MAP, "v.data": "t.detach()"},
+            {**_CONCEPT_MAP, "v.data": "t.retain_grad()"},
             {key: value for key, value in _CONCEPT_MAP.items() if key != "v._prev"},
         ],
     )

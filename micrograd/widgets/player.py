@@ -29,6 +29,7 @@ import hashlib
 import html
 import io
 import json
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -64,8 +65,20 @@ background:#f5f5f5;color:#222;cursor:pointer;font:inherit}
 _SCRIPT = """<script>
 (function () {
   if (!window.mgPlayer1) {
+    var unpack = function (root) {
+      var rests = root.querySelectorAll("script.mg-rest");
+      for (var r = 0; r < rests.length; r++) {
+        var holder = document.createElement("div");
+        holder.innerHTML = rests[r].textContent.replace(/<\\\\(\\/script|!--)/gi, "<$1");
+        while (holder.firstChild) rests[r].parentNode.insertBefore(holder.firstChild, rests[r]);
+        rests[r].parentNode.removeChild(rests[r]);
+      }
+      var note = root.querySelector(".mg-run-note");
+      if (note) note.parentNode.removeChild(note);
+    };
     var init = function (root) {
       root.setAttribute("data-mg-ready", "1");
+      unpack(root);
       var frames = root.querySelectorAll(".mg-frame");
       var captions = root.querySelectorAll("template.mg-caption-src");
       var live = root.querySelector(".mg-caption");
@@ -138,6 +151,22 @@ _SCRIPT = """<script>
   window.mgPlayer1.initAll();
 })();
 </script>"""
+
+
+RUN_TO_PLAY = "▶ Run the cell to play: one of {count} precomputed frames is shown."
+
+
+def _inert(fragments: Sequence[str]) -> str:
+    """HTML that shows only once the player's script runs: inside a ``<script>`` of a type no browser runs.
+
+    An untrusted notebook (JupyterLab, GitHub's viewer) strips scripts with their content, so the
+    frames and controls held here vanish with them, instead of showing stacked; the player's script
+    puts them in place. ``</script`` and ``<!--`` inside are escaped (``<\\/script``, ``<\\!--``).
+    """
+    if not fragments:
+        return ""
+    body = re.sub(r"<(/script|!--)", r"<\\\1", "".join(fragments), flags=re.IGNORECASE)
+    return f'<script type="text/x-mg-player" class="mg-rest">{body}</script>'
 
 
 def _check_strings(name: str, items: Any, count: int | None = None) -> list[str]:
@@ -226,36 +255,43 @@ def frame_player(
     parts = [f"<div {opening}>", _STYLE]
     if title:
         parts.append(f'<div class="mg-title">{html.escape(title)}</div>')
+    # Only the start frame, its caption and one line are plain HTML: what an untrusted notebook shows.
+    # The other frames, the captions' templates and the controls wait in inert scripts (see _inert).
+    hidden_frames = [
+        f'<div class="mg-frame" data-mg-k="{k}" hidden>{frame}</div>' for k, frame in enumerate(frames)
+    ]
     parts.append('<div class="mg-frames">')
-    for k, frame in enumerate(frames):
-        hidden = "" if k == start else " hidden"
-        parts.append(f'<div class="mg-frame" data-mg-k="{k}"{hidden}>{frame}</div>')
+    parts.append(_inert(hidden_frames[:start]))
+    parts.append(f'<div class="mg-frame" data-mg-k="{start}">{frames[start]}</div>')
+    parts.append(_inert(hidden_frames[start + 1 :]))
     parts.append("</div>")
     parts.append(f'<div class="mg-caption" aria-live="polite">{captions[start]}</div>')
-    parts.extend(
+    parts.append(f'<p class="mg-run-note">{html.escape(RUN_TO_PLAY.format(count=count))}</p>')
+    rest = [
         f'<template class="mg-caption-src" data-mg-k="{k}">{caption}</template>'
         for k, caption in enumerate(captions)
-    )
-    parts.append('<div class="mg-controls">')
+    ]
+    rest.append('<div class="mg-controls">')
     at_start, at_end = start == 0, start == count - 1
     off = {True: " disabled", False: ""}
     if controls == "slider":
         slider_id = f"{uid}-slider"
-        parts.append(f'<label for="{slider_id}">{html.escape(slider_label or "frame")}</label>')
-        parts.append(
+        rest.append(f'<label for="{slider_id}">{html.escape(slider_label or "frame")}</label>')
+        rest.append(
             f'<input type="range" class="mg-slider" id="{slider_id}" min="0" max="{count - 1}" '
             f'step="1" value="{start}" aria-valuetext="{html.escape(status, quote=True)}">'
         )
-        parts.append(f'<span class="mg-status">{html.escape(status)}</span>')
-        parts.append(f'<button type="button" data-mg-action="back"{off[at_start]}>◀ Back</button>')
-        parts.append(f'<button type="button" data-mg-action="step"{off[at_end]}>Step ▶</button>')
+        rest.append(f'<span class="mg-status">{html.escape(status)}</span>')
+        rest.append(f'<button type="button" data-mg-action="back"{off[at_start]}>◀ Back</button>')
+        rest.append(f'<button type="button" data-mg-action="step"{off[at_end]}>Step ▶</button>')
     else:
-        parts.append(f'<button type="button" data-mg-action="reset"{off[at_start]}>↺ Reset</button>')
-        parts.append(f'<button type="button" data-mg-action="back"{off[at_start]}>◀ Back</button>')
-        parts.append(f'<button type="button" data-mg-action="step"{off[at_end]}>Step ▶</button>')
-        parts.append('<button type="button" data-mg-action="play" aria-pressed="false">▶ Play</button>')
-        parts.append(f'<span class="mg-status" aria-hidden="true">{html.escape(status)}</span>')
-    parts.append("</div>")
+        rest.append(f'<button type="button" data-mg-action="reset"{off[at_start]}>↺ Reset</button>')
+        rest.append(f'<button type="button" data-mg-action="back"{off[at_start]}>◀ Back</button>')
+        rest.append(f'<button type="button" data-mg-action="step"{off[at_end]}>Step ▶</button>')
+        rest.append('<button type="button" data-mg-action="play" aria-pressed="false">▶ Play</button>')
+        rest.append(f'<span class="mg-status" aria-hidden="true">{html.escape(status)}</span>')
+    rest.append("</div>")
+    parts.append(_inert(rest))
     parts.append(_SCRIPT)
     parts.append("</div>")
     return "\n".join(parts)

@@ -1,30 +1,14 @@
-"""How a GPU would run this: CUDA kernels in Numba's CUDA simulator, and a harness that checks them.
+"""The checking harness: run a kernel with instrumented arrays and say what went wrong.
 
-Importing this module switches Numba's CUDA target to its **simulator**
-(``NUMBA_ENABLE_CUDASIM=1``), which runs every GPU thread as a Python thread on
-the CPU: no GPU, driver or CUDA toolkit is needed, and kernels are slow (keep
-sizes small). Import ``cuda`` from here, so the switch happens first::
+:func:`launch` runs a kernel in the simulator with *instrumented* arrays and returns a
+:class:`Trace` of what every thread did: out-of-bounds accesses, reads of shared memory
+nobody wrote, two threads touching one element between the same two barriers (a race),
+threads that passed different numbers of ``syncthreads()``. :func:`check_launch` turns
+the first problem, or the first element that differs from NumPy, into a ``Mismatch``.
 
-    from micrograd.gpu import cuda
-
-    @cuda.jit
-    def add_ten(a, out):
-        i = cuda.grid(1)             # blockIdx.x * blockDim.x + threadIdx.x
-        if i < a.size:               # the guard: the last block may have spare threads
-            out[i] = a[i] + 10
-
-    add_ten[4, 32](a, out)           # 4 blocks of 32 threads
-
-:func:`launch` runs a kernel with *instrumented* arrays and returns a
-:class:`Trace` of what every thread did: out-of-bounds accesses, reads of
-shared memory nobody wrote, two threads touching one element between the
-same two barriers (a race), threads that passed different numbers of
-``syncthreads()``. :func:`check_launch` turns the first problem, or the first
-element that differs from NumPy, into a clear message.
-
-The module also holds the chapter's reference kernels (``map_add_ten``,
-``zip_add``, ``outer_add``, ``block_sum``, ``matmul_naive``,
-``matmul_tiled``) and its drawings and measurements.
+The harness patches private classes of numba-cuda's simulator (``BlockThread``,
+``FakeCUDAShared``, ``FakeCUDAAtomic``) for the length of one launch, which is why the
+project pins numba-cuda. It depends on nothing in ``micrograd.exercises``.
 """
 
 from __future__ import annotations
@@ -32,11 +16,9 @@ from __future__ import annotations
 import inspect
 import itertools
 import operator
-import os
 import re
 import sys
 import threading
-import time
 import traceback
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
@@ -45,138 +27,12 @@ from typing import Any
 
 import numpy as np
 
-_SIM_VAR = "NUMBA_ENABLE_CUDASIM"
+from micrograd.expect import Mismatch, expect_close
+from micrograd.gpu.simulator import cuda
 
-
-def _simulated_cuda() -> Any:
-    """``numba.cuda`` in simulator mode, or a clear error if it was imported in GPU mode first."""
-    if "numba.cuda" not in sys.modules:
-        os.environ[_SIM_VAR] = "1"
-    from numba import cuda
-
-    try:
-        from numba.cuda.core import config  # numba-cuda
-    except ImportError:  # pragma: no cover - Numba's older built-in CUDA target
-        from numba.core import config
-    if not config.ENABLE_CUDASIM:
-        raise ImportError(
-            "numba.cuda was imported before micrograd.gpu, without NUMBA_ENABLE_CUDASIM=1, so it "
-            "expects a real GPU. Restart the kernel and import micrograd.gpu first (or set the "
-            "environment variable NUMBA_ENABLE_CUDASIM=1 before starting Python)."
-        )
-    return cuda
-
-
-cuda = _simulated_cuda()
-
-from numba.cuda.simulator import kernel as _sim_kernel  # noqa: E402  (after the switch above)
-from numba.cuda.simulator import kernelapi as _sim_api  # noqa: E402
-
-__all__ = [
-    "Trace",
-    "block_sum",
-    "check_launch",
-    "cuda",
-    "explain_simulator_error",
-    "launch",
-    "map_add_ten",
-    "matmul_naive",
-    "matmul_tiled",
-    "outer_add",
-    "zip_add",
-]
-
-# ---- the chapter's reference kernels -------------------------------------------------------------
-
-TPB = 8  # threads per block of the reduction (a power of two)
-TILE = 4  # the tiled matmul's tile: TILE x TILE threads per block
-
-
-@cuda.jit
-def map_add_ten(a, out):
-    """out[i] = a[i] + 10, one thread per element (the launch has exactly a.size threads)."""
-    i = cuda.blockIdx.x * cuda.blockDim.x + cuda.threadIdx.x
-    out[i] = a[i] + 10
-
-
-@cuda.jit
-def zip_add(a, b, out):
-    """out[i] = a[i] + b[i] for any size: threads past the end do nothing (the guard)."""
-    i = cuda.grid(1)
-    if i < out.size:
-        out[i] = a[i] + b[i]
-
-
-@cuda.jit
-def outer_add(a, b, out):
-    """out[i, j] = a[i] + b[j]: a column plus a row, broadcast; x runs along columns j, y along rows i."""
-    j, i = cuda.grid(2)
-    if i < out.shape[0] and j < out.shape[1]:
-        out[i, j] = a[i] + b[j]
-
-
-@cuda.jit
-def block_sum(a, out):
-    """out[b] = the sum of block b's TPB elements of a (a tree reduction in shared memory).
-
-    Each thread loads one element (0.0 past the end), then at every step the
-    first half of the threads adds the second half onto itself: TPB -> TPB/2
-    -> ... -> 1 partial sums, with a barrier between steps so that nobody reads
-    a partial sum before it is written.
-    """
-    cache = cuda.shared.array(TPB, np.float64)
-    t = cuda.threadIdx.x
-    i = cuda.grid(1)
-    if i < a.size:
-        cache[t] = a[i]
-    else:
-        cache[t] = 0.0
-    cuda.syncthreads()
-    stride = TPB // 2
-    while stride > 0:
-        if t < stride:
-            cache[t] += cache[t + stride]
-        cuda.syncthreads()
-        stride //= 2
-    if t == 0:
-        out[cuda.blockIdx.x] = cache[0]
-
-
-@cuda.jit
-def matmul_naive(a, b, out):
-    """out[i, j] = sum over k of a[i, k] * b[k, j]; one thread per output element."""
-    j, i = cuda.grid(2)
-    if i < out.shape[0] and j < out.shape[1]:
-        acc = 0.0
-        for k in range(a.shape[1]):
-            acc += a[i, k] * b[k, j]
-        out[i, j] = acc
-
-
-@cuda.jit
-def matmul_tiled(a, b, out):
-    """The same product, TILE x TILE blocks: each tile of a and b is read from global memory once per block.
-
-    Per tile: every thread loads one element of each tile into shared memory
-    (0.0 outside the matrices), a barrier, TILE multiply-adds from shared
-    memory, and a second barrier before the next tile overwrites it.
-    """
-    sa = cuda.shared.array((TILE, TILE), np.float64)
-    sb = cuda.shared.array((TILE, TILE), np.float64)
-    tx, ty = cuda.threadIdx.x, cuda.threadIdx.y
-    j, i = cuda.grid(2)
-    n, inner, m = a.shape[0], a.shape[1], b.shape[1]
-    acc = 0.0
-    for start in range(0, inner, TILE):
-        sa[ty, tx] = a[i, start + tx] if i < n and start + tx < inner else 0.0
-        sb[ty, tx] = b[start + ty, j] if start + ty < inner and j < m else 0.0
-        cuda.syncthreads()
-        for k in range(TILE):
-            acc += sa[ty, k] * sb[k, tx]
-        cuda.syncthreads()
-    if i < n and j < m:
-        out[i, j] = acc
-
+# isort: split
+from numba.cuda.simulator import kernel as _sim_kernel  # (after the switch to the simulator)
+from numba.cuda.simulator import kernelapi as _sim_api
 
 # ---- instrumented arrays -------------------------------------------------------------------------
 
@@ -267,6 +123,17 @@ class TrackedArray:
         self._record(where, "w")
         self._array[where] = value
 
+    def _whole_array(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError(
+            f"NumPy arithmetic on the whole array {self.name} does not run in a kernel: each thread "
+            f"reads and writes single elements, like {self.name}[i] + 1, and loops over what it needs"
+        )
+
+    __array__ = __array_ufunc__ = __array_function__ = _whole_array
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _whole_array
+    __truediv__ = __rtruediv__ = __pow__ = __neg__ = __matmul__ = __rmatmul__ = _whole_array
+    sum = max = min = mean = dot = _whole_array
+
     def written(self, index: tuple[int, ...]) -> bool:
         return any(a.kind != "r" for a in self.accesses.get(index, ()))
 
@@ -294,6 +161,7 @@ class Trace:
     out_of_bounds: list[tuple] = field(default_factory=list)
     phases: dict[tuple, int] = field(default_factory=dict)
     used_barrier: bool = False
+    stopped: bool = False  # set on an interrupt: every simulated thread stops at its next line
 
     def traffic(self) -> dict[str, tuple[int, int]]:
         """(reads, writes) of every global array, counted element by element over all threads."""
@@ -371,7 +239,14 @@ class Trace:
                     if array.shared
                     else f"{array.name}[{_at(index)}]"
                 )
-                if array.shared:
+                if _accumulated(array.accesses[index]):
+                    fix = (
+                        f"each adding into it with `+=`: a read, then a write, so one thread's update "
+                        f"overwrites another's. No barrier fixes that; use an atomic add, "
+                        f"`cuda.atomic.add({array.name}, {_at(index)}, value)`, which reads, adds and "
+                        "writes as one step (or give each thread its own element and sum those after)"
+                    )
+                elif array.shared:
                     fix = (
                         "with no cuda.syncthreads() between them, so on a GPU the result depends on "
                         "which thread runs first: put a barrier between the write and the read"
@@ -417,6 +292,13 @@ def _pt(point: tuple[int, ...], dims: int) -> str:
     return str(point[0]) if dims == 1 else str(point[:dims])
 
 
+def _accumulated(accesses: list[Access]) -> bool:
+    """True when two or more threads each read and then wrote the element: ``x[i] += ...`` in each."""
+    readers = {(a.block, a.thread) for a in accesses if a.kind == "r"}
+    writers = {(a.block, a.thread) for a in accesses if a.kind == "w"}
+    return len(readers & writers) >= 2
+
+
 def _first_conflict(accesses: list[Access], shared: bool) -> tuple[Access, Access] | None:
     """The first pair of accesses by two threads to one element, one a write, that nothing orders.
 
@@ -443,6 +325,15 @@ def _first_conflict(accesses: list[Access], shared: bool) -> tuple[Access, Acces
 
 # ---- running a kernel with instrumented arrays ---------------------------------------------------
 
+MAX_STEPS = 20_000  # lines of kernel code one simulated thread may run before it is stopped
+MAX_BARRIERS = 100  # cuda.syncthreads() one simulated thread may pass (each one is slow to simulate)
+
+
+class KernelTimeout(Exception):
+    """A simulated thread ran more than ``MAX_STEPS`` lines of the kernel, or passed more than
+    ``MAX_BARRIERS`` barriers: a loop that never ends."""
+
+
 _LOCK = threading.Lock()
 _ACTIVE: list[Trace] = []
 
@@ -459,7 +350,7 @@ def _kernel_function(kernel: Any) -> Callable:
 
 
 @contextmanager
-def _instrumented(trace: Trace):
+def _instrumented(trace: Trace, kernel_file: str = ""):
     """Patch the simulator for one launch: count barriers, track shared memory and atomics."""
     original_sync = _sim_kernel.BlockThread.syncthreads
     original_run = _sim_kernel.BlockThread.run
@@ -468,6 +359,8 @@ def _instrumented(trace: Trace):
     original_atomics = {n: getattr(_sim_api.FakeCUDAAtomic, n) for n in atomic_names}
 
     def syncthreads(thread: Any) -> None:
+        if getattr(thread, "_micrograd_phase", 0) >= MAX_BARRIERS:
+            raise KernelTimeout(f"passed {MAX_BARRIERS} cuda.syncthreads() and was not done")
         original_sync(thread)
         thread._micrograd_phase = getattr(thread, "_micrograd_phase", 0) + 1
         trace.used_barrier = True
@@ -508,7 +401,28 @@ def _instrumented(trace: Trace):
         return atomic
 
     def run(thread: Any) -> None:
-        """The simulator's thread body, keeping any exception (its own copy fails for some types)."""
+        """The simulator's thread body, keeping any exception (its own copy fails for some types).
+
+        The kernel's own lines are counted (``sys.settrace`` on the kernel's file only): a thread
+        stops with ``KernelTimeout`` after ``MAX_STEPS`` of them, and at its next line once the
+        launch is stopped (an interrupt) or aborted (another thread failed).
+        """
+        steps = 0
+
+        def count_line(frame: Any, event: str, arg: Any) -> Any:
+            nonlocal steps
+            if event == "line":
+                steps += 1
+                if trace.stopped or thread.abort:
+                    raise KernelTimeout("the launch was stopped")
+                if steps > MAX_STEPS:
+                    raise KernelTimeout(f"ran {MAX_STEPS:,} lines of the kernel and was not done")
+            return count_line
+
+        def watch(frame: Any, event: str, arg: Any) -> Any:
+            return count_line if frame.f_code.co_filename == kernel_file else None
+
+        sys.settrace(watch)
         try:
             threading.Thread.run(thread)
         except Exception as error:
@@ -548,6 +462,16 @@ def _as_dims(value: int | Sequence[int]) -> tuple[int, ...]:
     return (int(value),) if isinstance(value, (int, np.integer)) else tuple(int(v) for v in value)
 
 
+def _stop_simulated_threads(trace: Trace) -> None:
+    """Make every simulated thread stop: at its next kernel line, or at the barrier it waits at."""
+    trace.stopped = True
+    for thread in threading.enumerate():
+        if isinstance(thread, _sim_kernel.BlockThread):
+            thread.abort = True
+            thread.syncthreads_blocked = False
+            thread.syncthreads_event.set()
+
+
 def _wait_for_simulated_threads(timeout: float = 5.0) -> None:
     """Let the threads of an aborted launch finish (the simulator does not wait for them)."""
     for thread in threading.enumerate():
@@ -584,9 +508,12 @@ def launch(kernel: Any, blocks: int | Sequence[int], threads: int | Sequence[int
             raise RuntimeError("one instrumented launch at a time")
         _ACTIVE.append(trace)
     try:
-        with _instrumented(trace):
+        with _instrumented(trace, function.__code__.co_filename):
             try:
                 jitted[blocks_, threads_](*wrapped)
+            except BaseException:  # an error, or Kernel > Interrupt: stop every simulated thread
+                _stop_simulated_threads(trace)
+                raise
             finally:
                 _wait_for_simulated_threads()
     finally:
@@ -622,6 +549,26 @@ def explain_simulator_error(error: BaseException) -> str | None:
     )
 
 
+_SIM_THREAD = re.compile(r"tid=\[(\d+), (\d+), (\d+)\] ctaid=\[(\d+), (\d+), (\d+)\]")
+
+
+def explain_timeout(error: KernelTimeout) -> str:
+    """A thread that ran too long, in words: which thread, and the usual cause."""
+    text = str(error)
+    found = _SIM_THREAD.search(text)
+    who = "a thread"
+    if found is not None:
+        tid, block = found.group(1, 2, 3), found.group(4, 5, 6)
+        dims = 1 if tid[1:] == ("0", "0") and block[1:] == ("0", "0") else 2
+        who = _who(tuple(int(k) for k in block), tuple(int(k) for k in tid), dims)
+        text = text[found.end() :].lstrip(": ")
+    return (
+        f"the kernel did not finish: {who} {text}, so it was stopped. "
+        "A loop that never ends? Check that every loop's variable changes on each pass "
+        "(e.g. `stride //= 2` in a `while stride > 0` loop)"
+    )
+
+
 def first_wrong(got: np.ndarray, expected: np.ndarray, rel: float = 1e-9, abs_tol: float = 1e-9):
     """The first index (in C order) where ``got`` differs from ``expected``, or None."""
     ok = np.isclose(got, expected, rtol=rel, atol=abs_tol, equal_nan=False)
@@ -642,8 +589,6 @@ def check_launch(
     ``expected`` maps the position of each output argument to the array NumPy
     computes; every output is compared element by element (``expect_close``).
     """
-    from micrograd.exercises.core import Mismatch, expect_close
-
     try:
         trace = launch(kernel, blocks, threads, *args)
     except IndexError as error:
@@ -651,6 +596,8 @@ def check_launch(
         if explained is None:
             raise
         raise Mismatch(f"{case}: {explained}") from None
+    except KernelTimeout as error:
+        raise Mismatch(f"{case}: {explain_timeout(error)}") from None
     problems = trace.problems()
     if problems:
         raise Mismatch(f"{case}: {problems[0]}")
@@ -671,290 +618,3 @@ def check_launch(
                     f"value): are there enough threads, and does each one write its own element?"
                 )
             raise Mismatch(f"{wrong}{note}") from None
-
-
-# ---- measurements: why vectorised arithmetic wins ------------------------------------------------
-
-
-def best_time(function: Callable[[], Any], repeat: int = 5, number: int = 1) -> float:
-    """The fastest of ``repeat`` timings of ``number`` calls, in seconds per call."""
-    best = float("inf")
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            function()
-        best = min(best, (time.perf_counter() - start) / number)
-    return best
-
-
-def measure_bandwidth(n: int = 4_000_000) -> float:
-    """Bytes per second of a large array copy on this machine (read n doubles, write n doubles)."""
-    a = np.ones(n)
-    out = np.empty_like(a)
-    seconds = best_time(lambda: np.copyto(out, a), repeat=5)
-    return 2 * 8 * n / seconds
-
-
-def measure_flops(n: int = 384) -> float:
-    """Floating-point operations per second of an n x n matrix product (2 n^3 FLOPs) on this machine."""
-    rng = np.random.default_rng(0)
-    a, b = rng.standard_normal((n, n)), rng.standard_normal((n, n))
-    seconds = best_time(lambda: a @ b, repeat=5)
-    return 2 * n**3 / seconds
-
-
-def intensity_elementwise() -> float:
-    """FLOPs per byte of out = a + b on doubles: 1 addition per 24 bytes moved (two reads, one write)."""
-    return 1 / 24
-
-
-def intensity_matmul(n: int) -> float:
-    """FLOPs per byte of an n x n matmul if each matrix crosses memory once: 2 n^3 / (3 * 8 n^2) = n / 12."""
-    return 2 * n**3 / (3 * 8 * n * n)
-
-
-# ---- drawings ------------------------------------------------------------------------------------
-
-_BLOCK_COLOURS = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#9c755f"]
-
-
-def draw_thread_map(n: int, threads_per_block: int, ax: Any = None) -> Any:
-    """Which thread handles which element of a 1-D array: cells coloured by block, spare threads hatched."""
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    blocks = -(-n // threads_per_block)
-    total = blocks * threads_per_block
-    if ax is None:
-        _, ax = plt.subplots(figsize=(min(10, 0.45 * total + 1), 1.9))
-    for i in range(total):
-        colour = _BLOCK_COLOURS[(i // threads_per_block) % len(_BLOCK_COLOURS)]
-        spare = i >= n
-        ax.add_patch(
-            Rectangle(
-                (i, 0),
-                0.92,
-                0.9,
-                facecolor="white" if spare else colour,
-                edgecolor=colour,
-                hatch="///" if spare else None,
-                linewidth=1.2,
-            )
-        )
-        ax.text(
-            i + 0.46,
-            0.45,
-            str(i % threads_per_block),
-            ha="center",
-            va="center",
-            fontsize=8,
-            color=colour if spare else "white",
-        )
-        ax.text(i + 0.46, -0.3, str(i), ha="center", va="center", fontsize=7, color="#555")
-    for b in range(blocks):
-        ax.text(b * threads_per_block + threads_per_block / 2, 1.25, f"block {b}", ha="center", fontsize=9)
-    ax.text(-0.6, 0.45, "threadIdx.x", ha="right", va="center", fontsize=8)
-    ax.text(-0.6, -0.3, "i = cuda.grid(1)", ha="right", va="center", fontsize=8, color="#555")
-    ax.set_xlim(-0.2, total + 0.2)
-    ax.set_ylim(-0.7, 1.6)
-    ax.axis("off")
-    return ax
-
-
-def draw_grid_2d(rows: int, cols: int, block: tuple[int, int], ax: Any = None) -> Any:
-    """A rows x cols output covered by 2-D blocks (bx, by) of block = (threads along x, along y)."""
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    bx, by = block
-    gx, gy = -(-cols // bx), -(-rows // by)
-    if ax is None:
-        _, ax = plt.subplots(figsize=(4.8, 4.2))
-    for i in range(gy * by):
-        for j in range(gx * bx):
-            colour = _BLOCK_COLOURS[((i // by) * gx + j // bx) % len(_BLOCK_COLOURS)]
-            spare = i >= rows or j >= cols
-            ax.add_patch(
-                Rectangle(
-                    (j, -i),
-                    0.92,
-                    -0.92,
-                    facecolor="white" if spare else colour,
-                    edgecolor=colour,
-                    hatch="///" if spare else None,
-                )
-            )
-            if not spare:
-                ax.text(j + 0.46, -i - 0.46, f"{i},{j}", ha="center", va="center", fontsize=7, color="white")
-    ax.add_patch(Rectangle((-0.05, 0.05), cols + 0.02, -rows - 0.02, fill=False, edgecolor="black", lw=1.5))
-    ax.set_xlim(-1.0, gx * bx + 0.3)
-    ax.set_ylim(-gy * by - 0.3, 0.8)
-    ax.text(0, 0.35, "x: columns j  ->", fontsize=9)
-    ax.text(-0.35, -0.2, "y: rows i  ->", fontsize=9, rotation=-90, ha="right", va="top")
-    ax.set_aspect("equal")
-    ax.axis("off")
-    return ax
-
-
-def draw_reduction(n: int = 8, ax: Any = None) -> Any:
-    """The tree reduction in shared memory: at each step thread t adds cache[t + stride] to cache[t]."""
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    steps = int(np.log2(n))
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 1.2 * (steps + 1) + 0.3))
-    values = np.arange(1, n + 1, dtype=float)
-    for step in range(steps + 1):
-        y = -1.4 * step
-        stride = n >> (step + 1)
-        for t in range(n):
-            live = t < (n >> step)
-            ax.add_patch(
-                Rectangle((t, y), 0.9, 0.8, facecolor="#4e79a7" if live else "#ddd", edgecolor="white")
-            )
-            if live:
-                ax.text(
-                    t + 0.45, y + 0.4, f"{values[t]:g}", ha="center", va="center", color="white", fontsize=9
-                )
-        label = "load" if step == 0 else f"after stride {n >> step}"
-        ax.text(-0.3, y + 0.4, label, ha="right", va="center", fontsize=9)
-        if step < steps:
-            for t in range(stride):
-                for src in (t, t + stride):
-                    ax.annotate(
-                        "",
-                        xy=(t + 0.45, y - 0.6),
-                        xytext=(src + 0.45, y),
-                        arrowprops=dict(arrowstyle="->", color="#e15759", lw=1),
-                    )
-            ax.text(n + 0.2, y - 0.3, "syncthreads()", fontsize=8, color="#555", va="center")
-            values[:stride] = values[:stride] + values[stride : 2 * stride]
-    ax.set_xlim(-2.2, n + 2.4)
-    ax.set_ylim(-1.4 * steps - 0.3, 1.0)
-    ax.axis("off")
-    return ax
-
-
-def draw_gpu_model(ax: Any = None) -> Any:
-    """A grid of blocks of threads; each block with its shared memory; global memory under them all."""
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import FancyBboxPatch, Rectangle
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(9, 3.6))
-    for b in range(3):
-        x0 = 0.3 + 3.2 * b
-        ax.add_patch(
-            FancyBboxPatch(
-                (x0, 1.2),
-                2.8,
-                2.2,
-                boxstyle="round,pad=0.05",
-                facecolor="#eef3f9",
-                edgecolor=_BLOCK_COLOURS[b],
-                lw=1.6,
-            )
-        )
-        ax.text(x0 + 1.4, 3.15, f"block {b}" if b < 2 else "block ...", ha="center", fontsize=10)
-        for t in range(8):
-            tx = x0 + 0.15 + (t % 4) * 0.67
-            ty = 2.35 - (t // 4) * 0.45
-            ax.add_patch(Rectangle((tx, ty), 0.55, 0.35, facecolor=_BLOCK_COLOURS[b], edgecolor="white"))
-            ax.text(tx + 0.27, ty + 0.17, f"t{t}", ha="center", va="center", fontsize=7, color="white")
-        ax.add_patch(Rectangle((x0 + 0.15, 1.3), 2.5, 0.4, facecolor="#f6d9a8", edgecolor="#c08a2b"))
-        ax.text(x0 + 1.4, 1.5, "shared memory (fast, per block)", ha="center", va="center", fontsize=7)
-        ax.annotate(
-            "", xy=(x0 + 1.4, 0.75), xytext=(x0 + 1.4, 1.2), arrowprops=dict(arrowstyle="<->", color="#555")
-        )
-    ax.add_patch(Rectangle((0.3, 0.1), 9.2, 0.6, facecolor="#d9d9d9", edgecolor="#777"))
-    ax.text(
-        4.9,
-        0.4,
-        "global memory (large, slow: hundreds of cycles per access)",
-        ha="center",
-        va="center",
-        fontsize=9,
-    )
-    ax.text(4.9, 3.75, "a grid of blocks; every block runs the same kernel", ha="center", fontsize=10)
-    ax.set_xlim(0, 9.8)
-    ax.set_ylim(0, 4.0)
-    ax.axis("off")
-    return ax
-
-
-def draw_roofline(machines: dict[str, tuple[float, float]], points: dict[str, float], ax: Any = None) -> Any:
-    """Rooflines: attainable FLOP/s = min(peak FLOP/s, bandwidth * intensity), one per machine.
-
-    ``machines`` maps a label to (bytes per second, FLOPs per second);
-    ``points`` maps a kernel's name to its intensity (FLOPs per byte), marked
-    on every roof.
-    """
-    import matplotlib.pyplot as plt
-
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 4.2))
-    x = np.logspace(-2, 3, 300)
-    styles = ["-", "--", ":"]
-    for m, (label, (bandwidth, flops)) in enumerate(machines.items()):
-        ax.loglog(x, np.minimum(flops, bandwidth * x) / 1e9, "k", ls=styles[m % 3], lw=2, label=label)
-        for k, (name, intensity) in enumerate(points.items()):
-            y = min(flops, bandwidth * intensity) / 1e9
-            colour = _BLOCK_COLOURS[k % len(_BLOCK_COLOURS)]
-            ax.plot([intensity], [y], "o", color=colour, label=name if m == 0 else None)
-    ax.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
-    ax.set_ylabel("attainable GFLOP/s")
-    ax.legend(fontsize=8, loc="upper left")
-    ax.grid(True, which="major", alpha=0.3)
-    return ax
-
-
-def draw_tiles(n: int = 8, inner: int = 8, m: int = 8, tile: int = 4, block: tuple[int, int] = (1, 0)) -> Any:
-    """What one block of the tiled matmul reads: a band of rows of a, a band of columns of b.
-
-    ``block`` is (bx, by): the block computes the tile of out in rows
-    by*tile.. and columns bx*tile..; step s of its loop copies tile s of each
-    band into shared memory (darker: step 0, lighter: step 1, ...).
-    """
-    import matplotlib.pyplot as plt
-    from matplotlib.patches import Rectangle
-
-    bx, by = block
-    fig, axes = plt.subplots(1, 3, figsize=(9, 3.3))
-    shades = ["#e15759", "#f1a340", "#fdd49e", "#fee8c8"]
-
-    def grid(ax: Any, rows: int, cols: int, colour_of: Callable[[int, int], str], title: str) -> None:
-        for i in range(rows):
-            for j in range(cols):
-                ax.add_patch(Rectangle((j, -i), 0.95, -0.95, facecolor=colour_of(i, j), edgecolor="white"))
-        ax.set_xlim(-0.2, cols + 0.2)
-        ax.set_ylim(-rows - 0.2, 0.2)
-        ax.set_aspect("equal")
-        ax.set_title(title, fontsize=10)
-        ax.axis("off")
-
-    rows_band = range(by * tile, (by + 1) * tile)
-    cols_band = range(bx * tile, (bx + 1) * tile)
-    grid(
-        axes[0],
-        n,
-        inner,
-        lambda i, j: shades[min(j // tile, 3)] if i in rows_band else "#e8e8e8",
-        f"a: rows {rows_band.start}-{rows_band.stop - 1}",
-    )
-    grid(
-        axes[1],
-        inner,
-        m,
-        lambda i, j: shades[min(i // tile, 3)] if j in cols_band else "#e8e8e8",
-        f"b: columns {cols_band.start}-{cols_band.stop - 1}",
-    )
-    grid(
-        axes[2],
-        n,
-        m,
-        lambda i, j: "#4e79a7" if i in rows_band and j in cols_band else "#e8e8e8",
-        f"out: the tile of block {block}",
-    )
-    fig.tight_layout()
-    return axes
