@@ -208,7 +208,7 @@ OPS_FOR_RULES = [
 
 @pytest.mark.parametrize("f", OPS_FOR_RULES)
 def test_stored_local_derivatives_come_from_the_rule(f):
-    """[ch15] The rule applied to the numbers gives exactly the floats the node stored (one rule, two uses)."""
+    """[ch15] The rule applied to the numbers gives exactly the floats the node stored (one rule)."""
     out = f(Value(0.45))
     if out._prev:
         rule = derivative_rule(out)
