@@ -116,6 +116,7 @@ def _as_float(data: object) -> float:
 _D_ADD = (1.0, 1.0)  # d(a + b)/da = 1, d(a + b)/db = 1
 _D_SUB = (1.0, -1.0)  # d(a - b)/da = 1, d(a - b)/db = -1
 _D_NEG = (-1.0,)  # d(-a)/da = -1
+_D_RELU_ON, _D_RELU_OFF = (1.0,), (0.0,)  # d(relu(a))/da for a > 0 and a <= 0
 
 
 def _number(x: Any) -> float:
@@ -127,11 +128,6 @@ def _number(x: Any) -> float:
             return float(x)
         x = x.val
     return x
-
-
-def _exp(x: Any) -> Any:
-    """e**x for a float (math.exp) or for anything with an .exp() method (Value, Dual)."""
-    return math.exp(x) if type(x) is float else x.exp()
 
 
 def _d_mul(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
@@ -151,7 +147,7 @@ def _d_pow(out: Any, a: Any, n: float) -> tuple[Any]:
     """out = a**n for a number n:  d(out)/da = n * a**(n-1)  (0 for n = 0; inf at a = 0 for n < 1)."""
     if n == 0.0:
         return (0.0,)
-    if n < 1.0 and _number(a) == 0.0:
+    if n < 1.0 and (a if type(a) is float else _number(a)) == 0.0:
         return (math.inf,)  # e.g. the slope of sqrt(x) at 0
     return (n * a ** (n - 1.0),)
 
@@ -176,9 +172,13 @@ def _d_sigmoid(out: Any, a: Any) -> tuple[Any]:
 
     The second form never overflows and has no 1 - out in it, which would lose every digit for a large
     a (1 - out cancels), so the slope is the same for a and -a, and nonzero until e**-|a| itself is too
-    small for a float (|a| > 745).
+    small for a float (|a| > 745). (e**-|a| is math.exp(-abs(a)) for a float, and the same made of
+    operations that Values and Duals have otherwise.)
     """
-    e = _exp(-a if _number(a) >= 0.0 else a)
+    if type(a) is float:
+        e = math.exp(-abs(a))
+    else:
+        e = (-a if _number(a) >= 0.0 else a).exp()
     one_plus_e = 1.0 + e
     return (e / (one_plus_e * one_plus_e),)
 
@@ -188,8 +188,8 @@ def _d_relu(out: Any, a: Any) -> tuple[float]:
 
     (relu(nan) is nan, and so is its slope.)
     """
-    x = _number(a)
-    return (1.0,) if x > 0.0 else (0.0,) if x <= 0.0 else (x,)
+    x = a if type(a) is float else _number(a)
+    return _D_RELU_ON if x > 0.0 else _D_RELU_OFF if x <= 0.0 else (x,)
 
 
 def _d_weighted_sum(
