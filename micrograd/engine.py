@@ -701,13 +701,13 @@ def grad(
     if create_graph and _no_grad_depth:
         raise RuntimeError("grad(..., create_graph=True) inside no_grad(): no graph could be recorded")
     if len(outputs) == 1:
-        root = outputs[0]
-    else:  # one root above every output (made directly: no_grad() must not turn it into a leaf)
-        root = Value.__new__(Value)
-        root.data, root.grad, root.label, root._op = 0.0, 0.0, "", "+"
-        root._prev, root._local_grads = tuple(outputs), (1.0,) * len(outputs)
-    grads: dict[Value, Any] = {root: 1.0}
-    for node in reversed(topological_order(root)):
+        order = topological_order(outputs[0])
+    else:  # the order below a stand-in root whose parents are the outputs, without that root
+        order = topological_order(_Outputs(tuple(outputs)))[:-1]
+    grads: dict[Value, Any] = {}
+    for output in outputs:  # d(sum of the outputs)/d(output) = 1 (twice for an output given twice)
+        grads[output] = grads.get(output, 0.0) + 1.0
+    for node in reversed(order):
         upstream = grads.get(node)
         if not node._prev or upstream is None or (type(upstream) is float and upstream == 0.0):
             continue  # a leaf, or nothing to pass on (0 times an infinite slope stays 0)
@@ -726,6 +726,15 @@ def grad(
         g = grads.get(x, 0.0)
         results.append(g if create_graph and isinstance(g, Value) else Value(_number(g)))
     return tuple(results)
+
+
+class _Outputs:
+    """A stand-in root above several outputs, for topological_order (which reads only ``_prev``)."""
+
+    __slots__ = ("_prev",)
+
+    def __init__(self, outputs: tuple[Value, ...]) -> None:
+        self._prev = outputs
 
 
 def _times(local_grad: Any, upstream: Any) -> Any:

@@ -169,7 +169,12 @@ def test_several_outputs_and_unused_inputs():
     a, b, c = Value(1.5), Value(-2.0), Value(3.0)
     ga, gb, gc = grad([a * b, a.exp()], [a, b, c])
     assert (ga.data, gb.data, gc.data) == (-2.0 + math.exp(1.5), 1.5, 0.0)
+    outputs = [a * b, a.exp(), a * b * c]  # three outputs, with create_graph: the gradient of their sum
+    first = grad(outputs, [a, b, c], create_graph=True)
+    assert [g.data for g in first] == [-2.0 + math.exp(1.5) - 6.0, 1.5 + 4.5, -3.0]
+    assert [g.data for g in grad(first[0], [a, b, c])] == [math.exp(1.5), 1.0 + 3.0, -2.0]
     product = a * b
+    assert grad([product, product], a)[0].data == -4.0  # an output given twice counts twice
     with no_grad():
         assert grad([product], [a])[0].data == -2.0  # first order reads the stored numbers
 
