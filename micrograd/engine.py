@@ -183,13 +183,12 @@ def _d_sigmoid(out: Any, a: Any) -> tuple[Any]:
     return (e / (one_plus_e * one_plus_e),)
 
 
-def _d_relu(out: Any, a: Any) -> tuple[float]:
+def _d_relu(out: Any, a: float) -> tuple[float]:
     """out = max(0, a):  d(out)/da = 1 if a > 0 else 0 — a constant, so every higher derivative is 0.
 
-    (relu(nan) is nan, and so is its slope.)
+    ``a`` is the input's number (the slope depends on nothing else); relu(nan) is nan, and so is its slope.
     """
-    x = a if type(a) is float else _number(a)
-    return _D_RELU_ON if x > 0.0 else _D_RELU_OFF if x <= 0.0 else (x,)
+    return _D_RELU_ON if a > 0.0 else _D_RELU_OFF if a <= 0.0 else (a,)
 
 
 def _d_weighted_sum(
@@ -224,7 +223,7 @@ _RULES: dict[str, Any] = {
     "log": _d_log,
     "tanh": _d_tanh,
     "sigmoid": _d_sigmoid,
-    "ReLU": _d_relu,
+    "ReLU": lambda out, a: _d_relu(out, _number(a)),  # a constant: it needs only the number
 }
 
 
