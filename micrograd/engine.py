@@ -17,6 +17,14 @@ closures means a graph holds no reference cycles, so Python frees it by
 reference counting the moment the last reference goes, without waiting for
 the cyclic garbage collector.
 
+Each operation's local derivatives come from its *derivative rule* (``_d_mul``,
+``_d_tanh``, ...), written once in arithmetic that floats and Values share. The
+forward pass applies it to numbers (the floats a node stores);
+``grad(outputs, inputs, create_graph=True)`` applies it to the nodes themselves,
+so the gradients it returns are graphs that can be differentiated again, to any
+order (chapter 15). A rule that is a constant (``+``, ``-``, ``relu``) has
+derivative 0: relu's second derivative is 0 everywhere, the kink included.
+
 Input rules (checked when a Value is made from a learner's number):
 
 * ``int``, ``float`` and numpy scalars (anything ``numbers.Real``) are
