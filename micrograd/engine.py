@@ -175,20 +175,25 @@ def _d_tanh(out: Any, a: Any) -> tuple[Any]:
     return (1.0 - out * out,)
 
 
+def _sigmoid_slope(e: Any) -> Any:
+    """d(sigmoid(a))/da = e / (1 + e)**2, from e = e**-|a| (see ``_d_sigmoid``)."""
+    one_plus_e = 1.0 + e
+    return e / (one_plus_e * one_plus_e)
+
+
 def _d_sigmoid(out: Any, a: Any) -> tuple[Any]:
     """out = 1 / (1 + e**-a):  d(out)/da = out * (1 - out) = e / (1 + e)**2  with e = e**-|a|.
 
     The second form never overflows and has no 1 - out in it, which would lose every digit for a large
     a (1 - out cancels), so the slope is the same for a and -a, and nonzero until e**-|a| itself is too
-    small for a float (|a| > 745). (e**-|a| is math.exp(-abs(a)) for a float, and the same made of
-    operations that Values and Duals have otherwise.)
+    small for a float (|a| > 745). ``Value.sigmoid`` computes e anyway, for its output, and passes it to
+    ``_sigmoid_slope`` directly.
     """
     if type(a) is float:
         e = math.exp(-abs(a))
-    else:
+    else:  # a Value or a dual number: e**-|a| made of their own operations
         e = (-a if _number(a) >= 0.0 else a).exp()
-    one_plus_e = 1.0 + e
-    return (e / (one_plus_e * one_plus_e),)
+    return (_sigmoid_slope(e),)
 
 
 def _d_relu(out: Any, a: float) -> tuple[float]:
@@ -473,7 +478,7 @@ class Value:
         x = self.data
         e = math.exp(-abs(x))
         s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
-        return Value._result(s, (self,), _d_sigmoid(s, x), "sigmoid")
+        return Value._result(s, (self,), (_sigmoid_slope(e),), "sigmoid")  # the slope of _d_sigmoid
 
     def relu(self) -> Value:
         """out = max(0, a);  d(out)/da = 1 if a > 0 else 0 (relu(nan) is nan, like every op on nan)."""
