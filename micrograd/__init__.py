@@ -4,7 +4,7 @@ The most used names are available here directly::
 
     from micrograd import Value, MLP, SGD
 
-and the modules hold the rest: ``micrograd.engine`` (``Value``, ``no_grad``,
+and the modules hold the rest: ``micrograd.engine`` (``Value``, ``grad``, ``no_grad``,
 ``topological_order``), ``micrograd.nn`` (``Module``, ``Neuron``, ``Layer``,
 ``MLP``), ``micrograd.losses``, ``micrograd.optim`` (``SGD``, ``Adam``, ``AdamW``
 and the learning-rate schedules), ``micrograd.data`` (toy datasets, splits and
@@ -15,9 +15,21 @@ graph, decision boundaries), ``micrograd.viz``, ``micrograd.gradcheck``,
 CUDA simulator) and ``micrograd.widgets`` (the explorers).
 """
 
-from micrograd.engine import Value, no_grad, zero_grad
+from micrograd.engine import Value, grad, no_grad, zero_grad
 from micrograd.nn import MLP, Layer, Module, Neuron
 from micrograd.optim import SGD, Adam, AdamW
 
-__all__ = ["MLP", "SGD", "Adam", "AdamW", "Layer", "Module", "Neuron", "Value", "no_grad", "zero_grad"]
+__all__ = [
+    "MLP",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "Layer",
+    "Module",
+    "Neuron",
+    "Value",
+    "grad",
+    "no_grad",
+    "zero_grad",
+]
 __version__ = "1.0.0"

@@ -17,6 +17,14 @@ closures means a graph holds no reference cycles, so Python frees it by
 reference counting the moment the last reference goes, without waiting for
 the cyclic garbage collector.
 
+Each operation's local derivatives come from its *derivative rule* (``_d_mul``,
+``_d_tanh``, ...), written once in arithmetic that floats and Values share. The
+forward pass applies it to numbers (the floats a node stores);
+``grad(outputs, inputs, create_graph=True)`` applies it to the nodes themselves,
+so the gradients it returns are graphs that can be differentiated again, to any
+order (chapter 15). A rule that is a constant (``+``, ``-``, ``relu``) has
+derivative 0: relu's second derivative is 0 everywhere, the kink included.
+
 Input rules (checked when a Value is made from a learner's number):
 
 * ``int``, ``float`` and numpy scalars (anything ``numbers.Real``) are
@@ -102,6 +110,172 @@ def _as_float(data: object) -> float:
         raise OverflowError(
             f"Value({data!r}): too large for a float (the largest is about 1.8e308)"
         ) from None
+
+
+# ---- the derivative rules, each written once ---------------------------------------------------------
+# A rule takes the operation's output and its inputs and returns the local derivative of the output with
+# respect to each input. It uses only arithmetic and methods that floats, Values and dual numbers share,
+# so the same rule gives
+#   * floats, when an operation runs: the numbers a node stores for backward() (first order);
+#   * Values, in grad(..., create_graph=True): derivatives that are graphs themselves (any order);
+#   * Duals, in micrograd.higher's forward-over-reverse Hessian-vector product.
+# A rule that returns a constant (+, -, neg, relu) returns floats in every case: its derivative is 0.
+
+_D_ADD = (1.0, 1.0)  # d(a + b)/da = 1, d(a + b)/db = 1
+_D_SUB = (1.0, -1.0)  # d(a - b)/da = 1, d(a - b)/db = -1
+_D_NEG = (-1.0,)  # d(-a)/da = -1
+_D_RELU_ON, _D_RELU_OFF = (1.0,), (0.0,)  # d(relu(a))/da for a > 0 and a <= 0
+
+
+def _number(x: Any) -> float:
+    """The plain number inside a float, a Value or a dual number (of dual numbers)."""
+    while type(x) is not float:
+        if isinstance(x, Value):
+            return x.data
+        if not hasattr(x, "val"):
+            return float(x)
+        x = x.val
+    return x
+
+
+def _d_mul(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """out = a * b:  d(out)/da = b,  d(out)/db = a."""
+    return (b, a)
+
+
+def _d_div(out: Any, a: Any, b: Any) -> tuple[Any, Any]:
+    """out = a / b:  d(out)/da = 1/b,  d(out)/db = -a/b**2 = -out/b.
+
+    -out/b rather than -out * (1/b): 1/b overflows for a tiny b even when out/b is 0.
+    """
+    return (1.0 / b, -out / b)
+
+
+def _d_pow(out: Any, a: Any, n: float) -> tuple[Any]:
+    """out = a**n for a number n:  d(out)/da = n * a**(n-1)  (0 for n = 0; inf at a = 0 for n < 1)."""
+    if n == 0.0:
+        return (0.0,)
+    if n < 1.0 and (a if type(a) is float else _number(a)) == 0.0:
+        return (math.inf,)  # e.g. the slope of sqrt(x) at 0
+    return (n * a ** (n - 1.0),)
+
+
+def _d_exp(out: Any, a: Any) -> tuple[Any]:
+    """out = e**a:  d(out)/da = e**a = out."""
+    return (out,)
+
+
+def _d_log(out: Any, a: Any) -> tuple[Any]:
+    """out = ln(a):  d(out)/da = 1/a."""
+    return (1.0 / a,)
+
+
+def _d_tanh(out: Any, a: Any) -> tuple[Any]:
+    """out = tanh(a):  d(out)/da = 1 - tanh(a)**2 = 1 - out**2."""
+    return (1.0 - out * out,)
+
+
+def _sigmoid_slope(e: Any) -> Any:
+    """d(sigmoid(a))/da = e / (1 + e)**2, from e = e**-|a| (see ``_d_sigmoid``)."""
+    one_plus_e = 1.0 + e
+    return e / (one_plus_e * one_plus_e)
+
+
+def _d_sigmoid(out: Any, a: Any) -> tuple[Any]:
+    """out = 1 / (1 + e**-a):  d(out)/da = out * (1 - out) = e / (1 + e)**2  with e = e**-|a|.
+
+    The second form never overflows and has no 1 - out in it, which would lose every digit for a large
+    a (1 - out cancels), so the slope is the same for a and -a, and nonzero until e**-|a| itself is too
+    small for a float (|a| > 745). ``Value.sigmoid`` computes e anyway, for its output, and passes it to
+    ``_sigmoid_slope`` directly.
+    """
+    if type(a) is float:
+        e = math.exp(-abs(a))
+    else:  # a Value or a dual number: e**-|a| made of their own operations
+        e = (-a if _number(a) >= 0.0 else a).exp()
+    return (_sigmoid_slope(e),)
+
+
+def _d_relu(out: Any, a: float) -> tuple[float]:
+    """out = max(0, a):  d(out)/da = 1 if a > 0 else 0 — a constant, so every higher derivative is 0.
+
+    ``a`` is the input's number (the slope depends on nothing else); relu(nan) is nan, and so is its slope.
+    """
+    return _D_RELU_ON if a > 0.0 else _D_RELU_OFF if a <= 0.0 else (a,)
+
+
+def _d_weighted_sum(
+    weights: Sequence[Any], inputs: Sequence[Any], linked: Sequence[int] | None
+) -> tuple[Any, ...]:
+    """out = sum_i w_i * x_i + b:  d(out)/db = 1,  d(out)/dw_i = x_i,  d(out)/dx_i = w_i.
+
+    In the order of the node's parents: b, every w_i, then the x_i that are Values (``linked``: their
+    indices, None when every input is a Value; an input that is a plain number is a constant, not a
+    parent).
+    """
+    if linked is None:
+        return (1.0, *inputs, *weights)
+    return (1.0, *inputs, *[weights[i] for i in linked])
+
+
+class _WeightedSumOp(str):
+    """The ``_op`` of a weighted_sum node whose inputs are partly numbers: "w·x+b", plus where the Value
+    inputs are (``n`` weights; ``linked``: the indices of the inputs that are parents)."""
+
+    n: int
+    linked: tuple[int, ...]
+
+
+_RULES: dict[str, Any] = {
+    "+": lambda out, a, b: _D_ADD,
+    "-": lambda out, a, b: _D_SUB,
+    "neg": lambda out, a: _D_NEG,
+    "*": _d_mul,
+    "/": _d_div,
+    "exp": _d_exp,
+    "log": _d_log,
+    "tanh": _d_tanh,
+    "sigmoid": _d_sigmoid,
+    "ReLU": lambda out, a: _d_relu(out, _number(a)),  # a constant: it needs only the number
+}
+
+
+def derivative_rule(node: Value) -> Any:
+    """The derivative rule of the operation that made ``node``, as a function of stand-ins.
+
+    ``derivative_rule(node)(out, *parents)`` gives the local derivatives of ``node`` with respect to its
+    parents, where ``out`` and ``parents`` stand for the node and its parents: the nodes themselves (the
+    derivatives are then Values, differentiable again), their numbers, or dual numbers. Constants the
+    operation used (the exponent of ``**``, a weighted_sum's plain-number inputs) come from the node.
+    A node made by hand, with no rule the engine knows, raises a TypeError.
+    """
+    op = node._op
+    rule = _RULES.get(op)
+    if rule is not None:
+        return rule
+    if op.startswith("**"):
+        n = float(op[2:])
+        return lambda out, a: _d_pow(out, a, n)
+    if op == "w·x+b":
+        if isinstance(op, _WeightedSumOp):
+            n, linked = op.n, op.linked
+            constants = node._local_grads[1 : 1 + n]
+        else:  # every input is a Value: parents b, w_0..w_n-1, x_0..x_n-1
+            n, linked, constants = (len(node._prev) - 1) // 2, None, ()
+
+        def weighted_sum_rule(out: Any, bias: Any, *rest: Any) -> tuple[Any, ...]:
+            weights, inputs = rest[:n], list(rest[n:])
+            if linked is not None:  # the plain-number inputs are the constants the node stored
+                inputs = list(constants)
+                for j, i in enumerate(linked):
+                    inputs[i] = rest[n + j]
+            return _d_weighted_sum(weights, inputs, linked)
+
+        return weighted_sum_rule
+    raise TypeError(
+        f"cannot differentiate through a node made by {op or 'Value()'!r} more than once: the engine has no "
+        "derivative rule for it, only the numbers it was made with (first-order backward() works)"
+    )
 
 
 def topological_order(root: Any) -> list[Any]:
@@ -190,7 +364,7 @@ class Value:
             other = _operand(other)
             if other is NotImplemented:
                 return NotImplemented
-        return Value._result(self.data + other.data, (self, other), (1.0, 1.0), "+")
+        return Value._result(self.data + other.data, (self, other), _D_ADD, "+")
 
     def __mul__(self, other: Value | Number) -> Value:
         """out = a * b;  d(out)/da = b,  d(out)/db = a."""
@@ -198,7 +372,9 @@ class Value:
             other = _operand(other)
             if other is NotImplemented:
                 return NotImplemented
-        return Value._result(self.data * other.data, (self, other), (other.data, self.data), "*")
+        a, b = self.data, other.data
+        product = a * b
+        return Value._result(product, (self, other), _d_mul(product, a, b), "*")
 
     def __sub__(self, other: Value | Number) -> Value:
         """out = a - b;  d(out)/da = 1,  d(out)/db = -1."""
@@ -206,7 +382,7 @@ class Value:
             other = _operand(other)
             if other is NotImplemented:
                 return NotImplemented
-        return Value._result(self.data - other.data, (self, other), (1.0, -1.0), "-")
+        return Value._result(self.data - other.data, (self, other), _D_SUB, "-")
 
     def __truediv__(self, other: Value | Number) -> Value:
         """out = a / b;  d(out)/da = 1/b,  d(out)/db = -a/b**2 = -out/b."""
@@ -217,8 +393,7 @@ class Value:
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.data!r} / 0 (the divisor Value is 0)")
         quotient = self.data / other.data
-        # -out/b rather than -out * (1/b): 1/b overflows for a tiny b even when out/b is 0
-        return Value._result(quotient, (self, other), (1.0 / other.data, -quotient / other.data), "/")
+        return Value._result(quotient, (self, other), _d_div(quotient, self.data, other.data), "/")
 
     def __pow__(self, exponent: Number) -> Value:
         """out = a**n for a number n;  d(out)/da = n * a**(n-1)."""
@@ -236,15 +411,13 @@ class Value:
             raise ValueError(f"({self.data!r}) ** {exponent!r}: a negative base needs an integer exponent")
         try:
             result = self.data**n
-            if n == 0.0:
-                local_grad = 0.0
-            elif self.data == 0.0 and n < 1.0:
-                local_grad = math.inf  # e.g. the slope of sqrt(x) at 0
-            else:
-                local_grad = n * self.data ** (n - 1)
+            local_grads = _d_pow(result, self.data, n)
         except OverflowError:
             raise OverflowError(f"({self.data!r}) ** {exponent!r} is too large for a float") from None
-        return Value._result(result, (self,), (local_grad,), f"**{exponent}")
+        # the label holds the exponent (grad(..., create_graph=True) reads it back): written so that
+        # float(label[2:]) == n, also for number types whose str() does not round-trip (e.g. Fraction)
+        op = f"**{exponent}" if type(exponent) is int or type(exponent) is float else f"**{n!r}"
+        return Value._result(result, (self,), local_grads, op)
 
     def __rpow__(self, base: Number) -> Value:
         """out = c**a for a number c > 0;  d(out)/da = c**a * ln(c)."""
@@ -255,7 +428,7 @@ class Value:
 
     def __neg__(self) -> Value:
         """out = -a;  d(out)/da = -1."""
-        return Value._result(-self.data, (self,), (-1.0,), "neg")
+        return Value._result(-self.data, (self,), _D_NEG, "neg")
 
     # other + self and other * self: the same as self + other and self * other
     __radd__ = __add__
@@ -279,18 +452,19 @@ class Value:
             raise OverflowError(
                 f"exp({self.data!r}) overflows a float (the limit is about exp(709))"
             ) from None
-        return Value._result(result, (self,), (result,), "exp")
+        return Value._result(result, (self,), _d_exp(result, self.data), "exp")
 
     def log(self) -> Value:
         """out = ln(a) for a > 0;  d(out)/da = 1/a."""
         if self.data <= 0.0:
             raise ValueError(f"log({self.data!r}): the logarithm needs a positive number")
-        return Value._result(math.log(self.data), (self,), (1.0 / self.data,), "log")
+        result = math.log(self.data)
+        return Value._result(result, (self,), _d_log(result, self.data), "log")
 
     def tanh(self) -> Value:
         """out = tanh(a);  d(out)/da = 1 - tanh(a)**2."""
         t = math.tanh(self.data)
-        return Value._result(t, (self,), (1.0 - t * t,), "tanh")
+        return Value._result(t, (self,), _d_tanh(t, self.data), "tanh")
 
     def sigmoid(self) -> Value:
         """out = 1 / (1 + e**-a);  d(out)/da = out * (1 - out) = e**-|a| / (1 + e**-|a|)**2.
@@ -303,18 +477,14 @@ class Value:
         """
         x = self.data
         e = math.exp(-abs(x))
-        one_plus_e = 1.0 + e
-        s = 1.0 / one_plus_e if x >= 0.0 else e / one_plus_e
-        return Value._result(s, (self,), (e / (one_plus_e * one_plus_e),), "sigmoid")
+        s = 1.0 / (1.0 + e) if x >= 0.0 else e / (1.0 + e)
+        return Value._result(s, (self,), (_sigmoid_slope(e),), "sigmoid")  # the slope of _d_sigmoid
 
     def relu(self) -> Value:
         """out = max(0, a);  d(out)/da = 1 if a > 0 else 0 (relu(nan) is nan, like every op on nan)."""
         x = self.data
-        if x > 0.0:
-            return Value._result(x, (self,), (1.0,), "ReLU")
-        if x <= 0.0:
-            return Value._result(0.0, (self,), (0.0,), "ReLU")
-        return Value._result(x, (self,), (x,), "ReLU")  # nan: its value and its slope are unknown
+        out = x if x > 0.0 else 0.0 if x <= 0.0 else x  # (nan stays nan)
+        return Value._result(out, (self,), _d_relu(out, x), "ReLU")
 
     # ---- a Value is a graph node, not a number ------------------------------
 
@@ -506,14 +676,101 @@ def weighted_sum(weights: Sequence[Value], inputs: Sequence[Value | Number], bia
     if _no_grad_depth:  # inside no_grad(): only the number, no parents or local derivatives to collect
         x_data = [x.data if isinstance(x, Value) else _as_float(x) for x in inputs]
         return Value._result(sum(map(operator.mul, w_data, x_data), bias.data), (), (), "")
+    op = "w·x+b"
     if set(map(type, inputs)) <= {Value}:  # the usual case: every input is a Value
         x_data = [x.data for x in inputs]
         parents = (bias, *weights, *inputs)
-        local_grads = (1.0, *x_data, *w_data)
+        linked: tuple[int, ...] | None = None
     else:  # some inputs are numbers (e.g. a network's input data)
         x_data = [x.data if isinstance(x, Value) else _as_float(x) for x in inputs]
-        linked = [i for i, x in enumerate(inputs) if isinstance(x, Value)]
+        linked = tuple(i for i, x in enumerate(inputs) if isinstance(x, Value))
         parents = (bias, *weights, *[inputs[i] for i in linked])
-        local_grads = (1.0, *x_data, *[w_data[i] for i in linked])
+        op = _WeightedSumOp(op)
+        op.n, op.linked = len(inputs), linked
     total = sum(map(operator.mul, w_data, x_data), bias.data)
-    return Value._result(total, parents, local_grads, "w·x+b")
+    return Value._result(total, parents, _d_weighted_sum(w_data, x_data, linked), op)
+
+
+def grad(
+    outputs: Value | Sequence[Value], inputs: Value | Sequence[Value], create_graph: bool = False
+) -> tuple[Value, ...]:
+    """The gradient of ``outputs`` with respect to each of ``inputs``, as Values (``torch.autograd.grad``).
+
+    Returns a tuple with one Value per input: d(outputs)/d(input), the sum over the outputs when there are
+    several. No ``.grad`` is read or written. An input the outputs do not depend on gets 0 (PyTorch raises
+    unless ``allow_unused=True``).
+
+    * ``create_graph=False``: the same chain rule as ``backward()``, with the numbers the nodes stored;
+      the results are leaves (plain numbers wrapped as Values).
+    * ``create_graph=True``: each node's local derivatives are computed again by the operation's
+      derivative rule, on the nodes themselves, so the results are Values with a graph of their own
+      that reaches back to the inputs: differentiate them again (with ``grad`` or ``backward()``) for
+      second, third, ... derivatives. E.g. for z = x*y + x**2, ``dx, dy = grad(z, [x, y],
+      create_graph=True)`` gives dx = y + 2x as a graph, and ``grad(dx, [x, y])`` gives (2, 1).
+    """
+    outputs = _values(outputs, "outputs")
+    inputs = _values(inputs, "inputs")
+    if create_graph and _no_grad_depth:
+        raise RuntimeError("grad(..., create_graph=True) inside no_grad(): no graph could be recorded")
+    if len(outputs) == 1:
+        order = topological_order(outputs[0])
+    else:  # the order below a stand-in root whose parents are the outputs, without that root
+        order = topological_order(_Outputs(tuple(outputs)))[:-1]
+    grads: dict[Value, Any] = {}
+    for output in outputs:  # d(sum of the outputs)/d(output) = 1 (twice for an output given twice)
+        grads[output] = grads.get(output, 0.0) + 1.0
+    for node in reversed(order):
+        upstream = grads.get(node)
+        if not node._prev or upstream is None or (type(upstream) is float and upstream == 0.0):
+            continue  # a leaf, or nothing to pass on (0 times an infinite slope stays 0)
+        if node._local_grads is None:
+            raise TypeError(
+                f"cannot backpropagate through a node made by {node._op or 'Value()'!r}: it has "
+                "parents but no local derivatives"
+            )
+        local_grads = derivative_rule(node)(node, *node._prev) if create_graph else node._local_grads
+        for parent, local_grad in zip(node._prev, local_grads, strict=True):
+            contribution = _times(local_grad, upstream)
+            total = grads.get(parent)
+            grads[parent] = contribution if total is None else total + contribution
+    results = []
+    for x in inputs:
+        g = grads.get(x, 0.0)
+        results.append(g if create_graph and isinstance(g, Value) else Value(_number(g)))
+    return tuple(results)
+
+
+class _Outputs:
+    """A stand-in root above several outputs, for topological_order (which reads only ``_prev``)."""
+
+    __slots__ = ("_prev",)
+
+    def __init__(self, outputs: tuple[Value, ...]) -> None:
+        self._prev = outputs
+
+
+def _times(local_grad: Any, upstream: Any) -> Any:
+    """local_grad * upstream, without making a node for a factor of 1 or -1."""
+    if type(local_grad) is float:
+        if local_grad == 1.0:
+            return upstream
+        if local_grad == -1.0:
+            return -upstream
+    elif type(upstream) is float and upstream == 1.0:
+        return local_grad
+    return local_grad * upstream
+
+
+def _values(values: Value | Sequence[Value], name: str) -> list[Value]:
+    """A Value or a sequence of Values as a list, or a TypeError naming what was passed."""
+    if isinstance(values, Value):
+        return [values]
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"grad(): {name} must be a Value or a list of Values, got {type(values).__name__}")
+    values = list(values)
+    for v in values:
+        if not isinstance(v, Value):
+            raise TypeError(f"grad(): every one of the {name} must be a Value, got {type(v).__name__}: {v!r}")
+    if not values:
+        raise ValueError(f"grad(): no {name} given")
+    return values

@@ -9,8 +9,9 @@ One module per explorer, plus the shared static player:
 * :mod:`micrograd.widgets.derivative` (chapter 1): :func:`derivative_explorer`;
 * :mod:`micrograd.widgets.stepper` (chapter 3): :func:`backprop_stepper`;
 * :mod:`micrograd.widgets.neuron` (chapter 8), :mod:`micrograd.widgets.optimizer`
-  (chapter 10) and :mod:`micrograd.widgets.playground` (chapter 11): import their
-  explorers from those modules.
+  (chapter 10), :mod:`micrograd.widgets.playground` (chapter 11) and
+  :mod:`micrograd.widgets.newton` (chapter 15): import their explorers from those
+  modules.
 
 Each explorer's logic is plain Python, tested without a browser; the ipywidgets
 classes only wire it to sliders and buttons.
