@@ -25,62 +25,68 @@ How the book picks the static copy: an explorer displays as one output carrying
         nb_mime_priority_overrides:
           - ["html", "application/vnd.jupyter.widget-view+json", 55]
 
+The names below load their module on first use (``from micrograd.widgets import
+derivative_explorer`` works as before), so importing this package costs nothing:
+the in-page exercise runtime, which has no numpy or ipywidgets, can look up a
+widget module without loading it.
+
 Every text output is deterministic, so strict nbval passes; nbval ignores the
 widget view (its model id is random).
 """
 
-from micrograd.widgets.derivative import (
-    DerivativeExplorer,
-    SecantInfo,
-    SecantPlot,
-    central_slope,
-    derivative_explorer,
-    secant_info,
-    secant_slope,
-)
-from micrograd.widgets.player import (
-    FallbackBox,
-    StaticFallbackMixin,
-    frame_player,
-    png_base64,
-    png_image_tag,
-    svg_image_tag,
-    with_static_fallback,
-)
-from micrograd.widgets.stepper import (
-    LEGEND,
-    PROCESSING_COLOR,
-    UPDATED_COLOR,
-    BackpropStepper,
-    BackpropSteps,
-    Step,
-    Update,
-    backprop_stepper,
-    name_of,
-)
+import importlib
+from typing import Any
 
-__all__ = [
-    "LEGEND",
-    "PROCESSING_COLOR",
-    "UPDATED_COLOR",
-    "BackpropStepper",
-    "BackpropSteps",
-    "DerivativeExplorer",
-    "FallbackBox",
-    "SecantInfo",
-    "SecantPlot",
-    "StaticFallbackMixin",
-    "Step",
-    "Update",
-    "backprop_stepper",
-    "central_slope",
-    "derivative_explorer",
-    "frame_player",
-    "name_of",
-    "png_base64",
-    "png_image_tag",
-    "secant_info",
-    "secant_slope",
-    "svg_image_tag",
-    "with_static_fallback",
-]
+_MODULE_OF = {
+    **dict.fromkeys(
+        [
+            "DerivativeExplorer",
+            "SecantInfo",
+            "SecantPlot",
+            "central_slope",
+            "derivative_explorer",
+            "secant_info",
+            "secant_slope",
+        ],
+        "derivative",
+    ),
+    **dict.fromkeys(
+        [
+            "FallbackBox",
+            "StaticFallbackMixin",
+            "frame_player",
+            "png_base64",
+            "png_image_tag",
+            "svg_image_tag",
+            "with_static_fallback",
+        ],
+        "player",
+    ),
+    **dict.fromkeys(
+        [
+            "LEGEND",
+            "PROCESSING_COLOR",
+            "UPDATED_COLOR",
+            "BackpropStepper",
+            "BackpropSteps",
+            "Step",
+            "Update",
+            "backprop_stepper",
+            "name_of",
+        ],
+        "stepper",
+    ),
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    """``micrograd.widgets.X``: import X's module on first use (PEP 562)."""
+    if name not in _MODULE_OF:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_MODULE_OF[name]}"), name)
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_MODULE_OF])
