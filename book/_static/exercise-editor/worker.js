@@ -1,0 +1,89 @@
+// The Python of the page's exercises: Pyodide in a Web Worker (a module worker), so a long or endless
+// run never freezes the page; the page ends one by terminating this worker (the Stop button).
+//
+// Messages in:  {type: "run", request: {id, code, earlier, context}}
+// Messages out: {type: "progress", loaded, total}   bytes of the runtime downloaded so far
+//               {type: "status", text}              what is happening, in words
+//               {type: "ready", bootMs}             Python is up (once)
+//               {type: "result", output, verdict, ms}
+//               {type: "failure", text}             the runtime could not start
+
+const here = new URL(".", self.location.href); // .../_static/exercise-editor/
+const runtime = new URL("../pyodide/", here); // absolute: loadPyodide rejects relative URLs
+let total = 0;
+let loaded = 0;
+
+// Count the bytes of every download (the runtime's files and the package) for the progress bar.
+const plainFetch = self.fetch.bind(self);
+self.fetch = async (...args) => {
+  const response = await plainFetch(...args);
+  if (!response.body) return response;
+  const reader = response.body.getReader();
+  const counted = new ReadableStream({
+    async pull(controller) {
+      const { done, value } = await reader.read();
+      if (done) {
+        controller.close();
+        return;
+      }
+      loaded += value.byteLength;
+      self.postMessage({ type: "progress", loaded, total });
+      controller.enqueue(value);
+    },
+    cancel(reason) {
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(counted, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+};
+
+let python = null;
+
+async function boot(totalBytes) {
+  total = totalBytes;
+  const started = performance.now();
+  self.postMessage({ type: "status", text: "Downloading Python (once per visit)…" });
+  const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
+  const pyodide = await loadPyodide({
+    indexURL: runtime.href,
+    lockFileURL: new URL("pyodide-lock.json", runtime).href,
+    stdout: () => {},
+    stderr: () => {},
+  });
+  self.postMessage({ type: "status", text: "Installing the course package…" });
+  const zip = await (await self.fetch(new URL("micrograd.zip", here).href)).arrayBuffer();
+  pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/course" });
+  pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/course')");
+  const runCell = pyodide.runPython(
+    "from micrograd.exercises.page import run_cell_json; run_cell_json",
+  );
+  self.postMessage({ type: "ready", bootMs: performance.now() - started });
+  return runCell;
+}
+
+let booting = null;
+
+self.onmessage = async (event) => {
+  const message = event.data;
+  if (message.type !== "run") return;
+  try {
+    if (!booting) booting = boot(message.totalBytes || 0);
+    python = await booting;
+  } catch (error) {
+    self.postMessage({ type: "failure", text: String(error && error.message ? error.message : error) });
+    return;
+  }
+  const started = performance.now();
+  let result;
+  try {
+    result = JSON.parse(python(JSON.stringify(message.request)));
+  } catch (error) {
+    // a failure of the page's own machinery, not of the learner's code (run_cell catches that)
+    result = { output: "The page could not run this cell: " + String(error), verdict: "error" };
+  }
+  self.postMessage({ type: "result", ...result, ms: performance.now() - started });
+};
