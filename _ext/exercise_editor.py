@@ -72,8 +72,10 @@ def package_zip() -> bytes:
 
 
 def runtime_bytes() -> int:
-    """What the first Run downloads: the Pyodide files and the package zip (for the progress bar)."""
-    return sum((PYODIDE / name).stat().st_size for name in _fetch_module().FILES)
+    """What the first Run fetches (the progress bar counts it): the compiled CPython, the standard
+    library and the lock file; the package zip is added to it. (The two small .mjs loaders come by
+    ``import``, which the worker does not count.)"""
+    return sum((PYODIDE / name).stat().st_size for name in _fetch_module().FILES if not name.endswith(".mjs"))
 
 
 def _chapter(docname: str) -> int | None:

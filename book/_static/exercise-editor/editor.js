@@ -74,8 +74,10 @@
       editor.progress.max = total;
       editor.progress.value = message.loaded;
       editor.status.textContent =
-        `Loading Python into this page (first Run only): ${megabytes(message.loaded)} of ` +
-        `${megabytes(total)} MB`;
+        message.loaded < total
+          ? `Loading Python into this page (first Run only): ${megabytes(message.loaded)} of ` +
+            `${megabytes(total)} MB`
+          : `Loaded ${megabytes(total)} MB; starting Python (a few seconds)…`;
     } else if (message.type === "status") {
       editor.status.textContent = message.text;
     } else if (message.type === "ready") {

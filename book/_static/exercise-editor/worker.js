@@ -47,6 +47,11 @@ async function boot(totalBytes) {
   total = totalBytes;
   const started = performance.now();
   self.postMessage({ type: "status", text: "Downloading Python (once per visit)…" });
+  // the package downloads while the runtime does, so the byte count is complete before Python starts
+  const zip = self.fetch(new URL("micrograd.zip", here).href).then((response) => {
+    if (!response.ok) throw new Error(`micrograd.zip: HTTP ${response.status}`);
+    return response.arrayBuffer();
+  });
   const { loadPyodide } = await import(new URL("pyodide.mjs", runtime).href);
   const pyodide = await loadPyodide({
     indexURL: runtime.href,
@@ -55,8 +60,7 @@ async function boot(totalBytes) {
     stderr: () => {},
   });
   self.postMessage({ type: "status", text: "Installing the course package…" });
-  const zip = await (await self.fetch(new URL("micrograd.zip", here).href)).arrayBuffer();
-  pyodide.unpackArchive(zip, "zip", { extractDir: "/home/pyodide/course" });
+  pyodide.unpackArchive(await zip, "zip", { extractDir: "/home/pyodide/course" });
   pyodide.runPython("import sys; sys.path.insert(0, '/home/pyodide/course')");
   const runCell = pyodide.runPython(
     "from micrograd.exercises.page import run_cell_json; run_cell_json",
