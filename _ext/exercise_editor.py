@@ -146,7 +146,9 @@ def _json_script(element_id: str, data: Any) -> str:
     return f'<script type="application/json" id="{element_id}">{text}</script>'
 
 
-CONTAINER = re.compile(r'<div class="([^"]*\bmicrograd-exercise\b[^"]*)" id="micrograd-exercise-(\d+)-(\d+)">')
+CONTAINER = re.compile(
+    r'<div class="([^"]*\bmicrograd-exercise\b[^"]*)" id="micrograd-exercise-(\d+)-(\d+)">'
+)
 
 
 def _mark_containers(body: str, mode: str, chapter: int) -> str:

@@ -41,7 +41,17 @@ def exercise_ids(source: str) -> list[str]:
     return CHECK_CALL.findall(source)
 
 
-_PLAIN = (ast.Constant, ast.Name, ast.Attribute, ast.Tuple, ast.List, ast.Set, ast.Dict, ast.BinOp, ast.UnaryOp)
+_PLAIN = (
+    ast.Constant,
+    ast.Name,
+    ast.Attribute,
+    ast.Tuple,
+    ast.List,
+    ast.Set,
+    ast.Dict,
+    ast.BinOp,
+    ast.UnaryOp,
+)
 
 
 def _is_plain_value(node: ast.AST) -> bool:
@@ -56,7 +66,9 @@ def _is_plain_value(node: ast.AST) -> bool:
 
 def _is_definition(statement: ast.stmt) -> bool:
     """Imports, functions, classes and assignments of plain values: what later cells may use."""
-    if isinstance(statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+    if isinstance(
+        statement, (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    ):
         return True
     if isinstance(statement, (ast.Assign, ast.AnnAssign)) and statement.value is not None:
         return _is_plain_value(statement.value)
