@@ -180,18 +180,18 @@ def test_chapter_4_keeps_code_stops_loops_and_looks_right(tab) -> None:
     editor.locator("button.micrograd-hint-button").click()
     assert editor.locator(".micrograd-hints").inner_text().startswith("💡 Hint 1/")
     editor.scroll_into_view_if_needed()
-    page.page.screenshot(path=str(SCREENSHOTS / "editor-mid-exercise.png"))
+    editor.screenshot(path=str(SCREENSHOTS / "editor-mid-exercise.png"))
 
     page.type("4.2", wrong_cell("4.2", stub))
     verdict, output = page.run("4.2", BOOT_TIMEOUT_S)
     assert verdict == "wrong", output
-    page.page.screenshot(path=str(SCREENSHOTS / "editor-wrong.png"))
+    editor.screenshot(path=str(SCREENSHOTS / "editor-wrong.png"))
 
     reference = reference_cell("4.2", stub)
     page.type("4.2", reference)
     verdict, output = page.run("4.2")
     assert verdict == "correct", output
-    page.page.screenshot(path=str(SCREENSHOTS / "editor-correct.png"))
+    editor.screenshot(path=str(SCREENSHOTS / "editor-correct.png"))
 
     tab.goto(chapter_4.html_path)  # reload: the code is kept, and so is the verdict
     assert page.editor("4.2").locator("textarea.micrograd-code").input_value() == reference
