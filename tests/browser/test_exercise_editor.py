@@ -1,12 +1,12 @@
 """The exercises of chapters 1-11, done in the published page (Python in the browser, offline).
 
-Each chapter page is loaded once and all its exercises are run in that visit (Python starts once
-per page, 10-20 s): for every exercise, in page order, the notebook's stub gives ⏳, a wrong answer
-gives ❌ and the reference solution (from ``solution(id)``), typed into the editor, gives ✅. The
-page must not fetch the runtime before the first Run, must not ask any host but the local server,
-and must log no JavaScript error. Chapter 4 also checks that a reload keeps the code, that Stop
-ends an endless loop and the next Run works, and leaves screenshots of an editor in
-``<build>/exercise-screenshots/``.
+Each chapter page is loaded once and all its exercises are run in that visit (Python starts
+once per page, 10-20 s, while the page before is being checked): for every exercise, in page
+order, the notebook's stub gives ⏳, a wrong answer gives ❌ and the reference solution (from
+``solution(id)``), typed into the editor, gives ✅. The page must not fetch the runtime before
+the first Run, must not ask any host but the local server, and must log no JavaScript error.
+Chapter 4 also checks that a reload keeps the code, that Stop ends an endless loop and the next
+Run works, and leaves screenshots of an editor in ``<build>/exercise-screenshots/``.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import pytest
 from micrograd.exercises import registry
 from micrograd.exercises.core import solution_source
 from tests.browser.book import BUILD, HTML, pages
+from tests.browser.conftest import Tab
 
 EDITOR_CHAPTERS = range(1, 12)
 BOOT_TIMEOUT_S = 90  # the first Run of a page: download, compile and start Python (10-20 s here)
@@ -116,8 +117,12 @@ class EditorPage:
 
     def run(self, exercise_id: str, timeout_s: float = RUN_TIMEOUT_S) -> tuple[str, str]:
         """Press Run; wait for the verdict; return (verdict, output)."""
+        self.editor(exercise_id).locator("button.micrograd-run").click()
+        return self.verdict(exercise_id, timeout_s)
+
+    def verdict(self, exercise_id: str, timeout_s: float = RUN_TIMEOUT_S) -> tuple[str, str]:
+        """Wait until the exercise's run has a verdict; return (verdict, output)."""
         editor = self.editor(exercise_id)
-        editor.locator("button.micrograd-run").click()
         deadline = time.monotonic() + timeout_s
         while editor.get_attribute("data-verdict") in (None, "running"):
             assert time.monotonic() < deadline, f"{exercise_id}: no verdict after {timeout_s} s"
@@ -135,19 +140,61 @@ def _clear_storage(tab) -> None:
     tab.page.evaluate("() => window.localStorage.clear()")
 
 
+class Pipeline:
+    """Chapter pages in a browser context of their own, each page's Python started (its first Run
+    pressed) while the page before it is being checked: the start-ups, 10-20 s each, overlap."""
+
+    def __init__(self, browser, site: str) -> None:
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.context.set_default_timeout(15_000)
+        self.site = site
+        self.open: dict[str, EditorPage] = {}
+
+    def start(self, book_page) -> EditorPage:
+        """Open the page (once), note what it fetched, and press Run on its first exercise's stub."""
+        if book_page.docname in self.open:
+            return self.open[book_page.docname]
+        tab = Tab(self.context.new_page(), self.site)
+        tab.page.on("console", lambda message: tab.console.append(message))
+        tab.page.on("pageerror", lambda error: tab.page_errors.append(error))
+        page = EditorPage(tab)
+        tab.goto(book_page.html_path)
+        page.ids = page.exercise_ids()
+        page.wasm_before_run = page.wasm_requests()
+        page.stubs = {i: page.editor(i).locator("textarea.micrograd-code").input_value() for i in page.ids}
+        if page.ids:
+            page.editor(page.ids[0]).locator("button.micrograd-run").click()
+        self.open[book_page.docname] = page
+        return page
+
+    def close(self, book_page) -> None:
+        page = self.open.pop(book_page.docname)
+        page.close()
+        page.page.close()
+
+
+@pytest.fixture(scope="module")
+def pipeline(browser, site) -> Pipeline:
+    pipeline = Pipeline(browser, site)
+    yield pipeline
+    pipeline.context.close()
+
+
 @pytest.mark.parametrize("book_page", CHAPTER_PAGES, ids=str)
-def test_every_exercise_runs_in_the_page(tab, book_page) -> None:
-    tab.goto(book_page.html_path)
-    _clear_storage(tab)
-    page = EditorPage(tab)
-    tab.goto(book_page.html_path)
-    ids = page.exercise_ids()
-    assert ids, f"{book_page}: no [data-exercise] cell"
-    assert not page.wasm_requests(), "the runtime was fetched before any Run"
-    for number, exercise_id in enumerate(ids):
-        stub = page.editor(exercise_id).locator("textarea.micrograd-code").input_value()
+def test_every_exercise_runs_in_the_page(pipeline, book_page) -> None:
+    page = pipeline.start(book_page)
+    following = CHAPTER_PAGES.index(book_page) + 1
+    if following < len(CHAPTER_PAGES):
+        pipeline.start(CHAPTER_PAGES[following])  # its Python starts while this page is checked
+    assert page.ids, f"{book_page}: no [data-exercise] cell"
+    assert not page.wasm_before_run, "the runtime was fetched before any Run"
+    for number, exercise_id in enumerate(page.ids):
+        stub = page.stubs[exercise_id]
         assert f'check("{exercise_id}"' in stub
-        verdict, output = page.run(exercise_id, BOOT_TIMEOUT_S if number == 0 else RUN_TIMEOUT_S)
+        if number == 0:  # its Run was pressed when the page opened
+            verdict, output = page.verdict(exercise_id, BOOT_TIMEOUT_S)
+        else:
+            verdict, output = page.run(exercise_id)
         assert (verdict, output.splitlines()[0][:1]) == ("not attempted", "⏳"), output
         page.type(exercise_id, wrong_cell(exercise_id, stub))
         verdict, output = page.run(exercise_id)
@@ -157,8 +204,8 @@ def test_every_exercise_runs_in_the_page(tab, book_page) -> None:
         assert verdict == "correct" and output.startswith(f"✅ Exercise {exercise_id} "), output
     assert page.wasm_requests(), "the runtime did not come from the book's own files"
     assert not page.other_hosts(), f"requests to other hosts: {page.other_hosts()}"
-    page.close()
-    assert not tab.javascript_errors(), tab.javascript_errors()
+    assert not page.tab.javascript_errors(), page.tab.javascript_errors()
+    pipeline.close(book_page)
 
 
 def test_chapter_4_keeps_code_stops_loops_and_looks_right(tab) -> None:
