@@ -225,7 +225,11 @@ def test_chapter_4_keeps_code_stops_loops_and_looks_right(tab) -> None:
     )
     page.type("4.2", half_done)
     editor.locator("button.micrograd-hint-button").click()
+    first_hint = registry()["4.2"].hints[0]
     assert editor.locator(".micrograd-hints").inner_text().startswith("💡 Hint 1/")
+    assert first_hint in editor.locator(".micrograd-hints").inner_text()
+    folded = page.page.locator("details.micrograd-solution", has_text="exercise 4.2")
+    assert folded.count() == 1 and folded.get_attribute("open") is None, "the solution must stay folded"
     editor.scroll_into_view_if_needed()
     editor.screenshot(path=str(SCREENSHOTS / "editor-mid-exercise.png"))
 
