@@ -129,3 +129,11 @@ def test_nodes_are_freed_newest_first_and_the_classes_restored():
 def test_json_round_trip():
     request = json.dumps({"id": "1.4", "code": "answer = ...\ncheck('1.4', answer)\n"})
     assert json.loads(page.run_cell_json(request))["verdict"] == "not attempted"
+
+
+def test_the_last_expression_is_shown_as_in_jupyter_but_not_checks_result():
+    assert page.run_cell("1.1", "x = 2\nx * 21\n")["output"] == "42\n"
+    assert page.run_cell("1.1", "print('a')\nNone\n")["output"] == "a\n"
+    stub = "def f(*args):\n    raise NotImplementedError\n\ncheck('1.1', f)\n# hint('1.1')\n"
+    output = page.run_cell("1.1", stub)["output"]
+    assert output.startswith("⏳") and "False" not in output

@@ -171,6 +171,18 @@ def _freed_newest_first() -> Iterator[None]:
             kept.pop()
 
 
+def _run_like_jupyter(code: str, filename: str, namespace: dict) -> None:
+    """Run a cell; as Jupyter does, show the value of its last line when that is an expression
+    (not None, and not ``check``'s result, which Jupyter does not echo either)."""
+    tree = ast.parse(code, filename)
+    last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    exec(compile(tree, filename, "exec"), namespace)  # noqa: S102  (the learner's own code)
+    if last is not None:
+        value = eval(compile(ast.Expression(last.value), filename, "eval"), namespace)  # noqa: S307
+        if value is not None and not hasattr(value, "_ipython_display_"):
+            print(repr(value))
+
+
 def run_cell(exercise_id: str, code: str, earlier: list[list[str]] | None = None, context: str = "") -> dict:
     """Run one exercise cell after its context and the earlier cells' definitions.
 
@@ -189,7 +201,7 @@ def run_cell(exercise_id: str, code: str, earlier: list[list[str]] | None = None
             _define(other_code, cell_file(other_id), namespace)
         _write(filename, code)
         try:
-            exec(compile(code, filename, "exec"), namespace)  # noqa: S102  (the learner's own code)
+            _run_like_jupyter(code, filename, namespace)
         except SyntaxError as error:
             error.filename = "cell"
             print("".join(traceback.format_exception_only(type(error), error)).rstrip("\n"))
