@@ -89,6 +89,25 @@ def wrong_cell(exercise_id: str, stub: str) -> str:
     return _cell(stub, signature + "return 0.0")
 
 
+DEEP_CHAIN = """class Node:
+    __slots__ = ("parent",)
+
+    def __init__(self, parent):
+        self.parent = parent
+
+
+node = None
+for _ in range(100_000):
+    node = Node(node)
+del node
+"""
+
+
+def _pyodide_fatal_report(text: str) -> bool:
+    """The console lines Pyodide writes when a fatal error kills it (expected in one test)."""
+    return "fatal error" in text or "Maximum call stack size exceeded" in text
+
+
 class EditorPage:
     """The tab, on one chapter page, driving its exercise editors."""
 
@@ -266,6 +285,15 @@ def test_chapter_4_keeps_code_stops_loops_and_looks_right(tab) -> None:
     assert page.editor("4.1").get_attribute("data-verdict") == "stopped"
     verdict, output = page.run("4.2", BOOT_TIMEOUT_S)
     assert verdict == "correct", output
+
+    # Freeing a chain of 100,000 objects overflows the browser's stack, which kills Pyodide itself:
+    # the page says so, and the next Run starts a new Python.
+    page.type("4.1", DEEP_CHAIN)
+    verdict, output = page.run("4.1")
+    assert verdict == "error" and "Python will restart on the next Run" in output, output
+    verdict, output = page.run("4.2", BOOT_TIMEOUT_S)
+    assert verdict == "correct", output
+    tab.console[:] = [message for message in tab.console if not _pyodide_fatal_report(message.text)]
     assert not page.other_hosts(), f"requests to other hosts: {page.other_hosts()}"
     page.close()
     assert not tab.javascript_errors(), tab.javascript_errors()

@@ -87,6 +87,11 @@
       editor.container.dataset.bootMs = String(Math.round(message.bootMs));
     } else if (message.type === "result") {
       editor.container.dataset.runMs = String(Math.round(message.ms));
+      if (message.fatal) {
+        worker.terminate(); // its Python cannot run anything more: the next Run starts a new one
+        worker = null;
+        ready = false;
+      }
       finish(editor, message.output || "(the cell printed nothing)", message.verdict);
     } else if (message.type === "failure") {
       worker.terminate();

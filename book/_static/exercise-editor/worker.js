@@ -79,7 +79,16 @@ self.onmessage = async (event) => {
     result = JSON.parse(python(JSON.stringify(message.request)));
   } catch (error) {
     // a failure of the page's own machinery, not of the learner's code (run_cell catches that)
-    result = { output: "The page could not run this cell: " + String(error), verdict: "error" };
+    // (or a fatal error of Pyodide itself, after which it cannot run anything: the page restarts it)
+    const stack = String(error).includes("call stack")
+      ? "\n(Python used up the browser's stack: very deep recursion, or freeing a chain of" +
+        " thousands of objects that each hold the next.)"
+      : "";
+    result = {
+      output: "The page could not run this cell: " + String(error) + stack + "\nPython will restart on the next Run.",
+      verdict: "error",
+      fatal: true,
+    };
   }
   self.postMessage({ type: "result", ...result, ms: performance.now() - started });
 };
