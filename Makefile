@@ -10,7 +10,7 @@ export PYTHONHASHSEED := 0
 TORCH_VENV ?= .venv-torch
 export MICROGRAD_TORCH_PYTHON ?= $(abspath $(TORCH_VENV))/bin/python
 
-.PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark bench-build torch-env
+.PHONY: book test lint format unit notebooks book-strict browser lab execute clean benchmark bench-build torch-env serve
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -69,6 +69,10 @@ benchmark: $(STAMP)
 ## bench-build: time every notebook cell, `make book` and `make test` (figures: benchmarks/BUILD.md)
 bench-build: $(STAMP)
 	$(BIN)/python benchmarks/bench_build.py
+
+## serve: serve the built book on http://127.0.0.1:8000/ (the in-page exercises need http, not file://)
+serve:
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
 clean:
 	rm -rf _build
