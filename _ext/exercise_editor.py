@@ -1,17 +1,17 @@
-"""Exercises that run in the published page: an editor on every exercise cell of chapters 1-11.
+"""Exercises that run in the published page: an editor on every exercise cell of chapters 1-11 and 15.
 
 At build time, for each chapter page, this extension
 
 - finds the exercise cells (the code cells that call ``check("N.M", ...)``) and marks their
   containers ``data-exercise="N.M"``;
-- for chapters 1-11 (whose checkers need only the standard library and the package's pure-Python
+- for chapters 1-11 and 15 (whose checkers need only the standard library and the package's pure-Python
   modules) puts the page's exercise data in the page: each cell's code as the notebook shows it
   (the stub), the hints, and the chapter's *context* (the imports, functions and classes of its other
   cells, ``micrograd.exercises.page.definitions``), plus ``exercise-editor/editor.js``, which turns
   each cell into an editor. Python runs only when the reader first presses Run: a Web Worker loads
   the vendored Pyodide (``book/_static/pyodide/``) and the package, zipped here from the checkout,
   so the page runs the same code as the notebooks;
-- for chapters 12-14 (numpy, Numba) writes a note in the cell pointing to the launch buttons;
+- for chapters 12-14 and 16 (numpy, Numba) writes a note in the cell pointing to the launch buttons;
 - on the progress page (``book/progress.md``) lists every exercise with a link to its chapter.
 
 It also fetches the pinned Pyodide on the first build of a checkout (``book/_static/pyodide/fetch.py``).
@@ -34,7 +34,7 @@ from sphinx.errors import ExtensionError
 
 ROOT = Path(__file__).resolve().parents[1]
 PYODIDE = ROOT / "book" / "_static" / "pyodide"
-EDITOR_CHAPTERS = range(1, 12)  # chapters 12-14 need numpy or Numba, which the page's Python lacks
+EDITOR_CHAPTERS = (*range(1, 12), 15)  # chapters 12-14 and 16 need numpy or Numba, which the page lacks
 PROGRESS_PAGE = "book/progress"
 CHAPTER_DOC = re.compile(r"^notebooks/(\d+)_")
 LAUNCH_NOTE = (
@@ -42,7 +42,7 @@ LAUNCH_NOTE = (
     "not have: open the chapter in Binder or Colab with the launch button (the rocket icon at the top of the "
     "page) and run it there.</p>"
 )
-NEEDS = {12: "numpy", 13: "Numba's CUDA simulator", 14: "numpy"}
+NEEDS = {12: "numpy", 13: "Numba's CUDA simulator", 14: "numpy", 16: "numpy"}
 
 
 def _fetch_module() -> Any:

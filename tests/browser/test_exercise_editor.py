@@ -1,4 +1,4 @@
-"""The exercises of chapters 1-11, done in the published page (Python in the browser, offline).
+"""The exercises of chapters 1-11 and 15, done in the published page (Python in the browser, offline).
 
 Each chapter page is loaded once and all its exercises are run in that visit (Python starts
 once per page, 10-20 s, while the page before is being checked): for every exercise, in page
@@ -18,12 +18,12 @@ import time
 
 import pytest
 
+from _ext.exercise_editor import EDITOR_CHAPTERS, NEEDS
 from micrograd.exercises import registry
 from micrograd.exercises.core import solution_source
 from tests.browser.book import BUILD, HTML, pages
 from tests.browser.conftest import Tab
 
-EDITOR_CHAPTERS = range(1, 12)
 BOOT_TIMEOUT_S = 90  # the first Run of a page: download, compile and start Python (10-20 s here)
 RUN_TIMEOUT_S = 30
 SCREENSHOTS = BUILD / "exercise-screenshots"
@@ -343,9 +343,9 @@ def test_progress_page_lists_solved_exercises(tab) -> None:
 
 
 def test_tensor_chapters_point_to_the_launch_buttons(tab) -> None:
-    later = [page for page in pages() if page.chapter_number in (12, 13, 14)]
+    later = [page for page in pages() if page.chapter_number in NEEDS]
     if not later:
-        pytest.skip("chapters 12-14 are not in this build")
+        pytest.skip("no chapter that needs numpy or Numba is in this build")
     for book_page in later:
         tab.goto(book_page.html_path)
         cells = tab.page.locator("[data-exercise]")
@@ -357,7 +357,7 @@ def test_tensor_chapters_point_to_the_launch_buttons(tab) -> None:
 def test_a_page_opened_as_a_file_says_how_to_serve_the_book(tab) -> None:
     chapter = next(iter(CHAPTER_PAGES), None)
     if chapter is None:
-        pytest.skip("no chapter 1-11 in this build")
+        pytest.skip("no chapter with editors in this build")
     tab.page.goto((HTML / chapter.html_path).as_uri(), wait_until="load")
     editor = tab.page.locator("[data-exercise]").first
     assert "http" in editor.locator(".micrograd-status").inner_text()
