@@ -93,22 +93,30 @@ def test_errors_outside_check_show_a_traceback_of_the_cell():
 
 
 def test_later_exercises_use_the_earlier_cells_as_written():
-    """6.3's reference calls relative_error: the learner's own, from exercise 6.1's cell."""
+    """A later cell that calls an earlier exercise's function gets the learner's own version of it.
+
+    No exercise of chapter 6 needs another any more (6.1's function is ``my_relative_error``, so its
+    stub cannot replace the chapter's ``relative_error``), so this 6.3 calls 6.1's on purpose.
+    """
     from micrograd.exercises.page import run_cell
 
     notebook = json.loads((ROOT / "notebooks" / "06_checking_gradients.ipynb").read_text())
     sources = ["".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "code"]
     context = "\n\n".join(page.definitions(s) for s in sources if not page.exercise_ids(s))
     stub_6_1 = next(s for s in sources if page.exercise_ids(s) == ["6.1"])
-    reference_6_1 = solution_source(full_registry()["6.1"]) + '\n\ncheck("6.1", relative_error)\n'
-    code_6_3 = solution_source(full_registry()["6.3"]) + '\n\ncheck("6.3", find_wrong_rule)\n'
+    reference_6_1 = solution_source(full_registry()["6.1"]) + '\n\ncheck("6.1", my_relative_error)\n'
+    solution_6_3 = solution_source(full_registry()["6.3"])
+    assert "relative_error(" in solution_6_3
+    code_6_3 = (
+        solution_6_3.replace("relative_error(", "my_relative_error(") + '\n\ncheck("6.3", find_wrong_rule)\n'
+    )
     waiting = run_cell("6.3", code_6_3, [["6.1", stub_6_1]], context)
     assert waiting["verdict"] == "wrong"
     assert "finish exercise 6.1 first" in waiting["output"]
     assert run_cell("6.3", code_6_3, [["6.1", reference_6_1]], context)["verdict"] == "correct"
 
 
-def test_nodes_are_freed_newest_first_and_the_classes_restored():
+def test_nodes_are_freed_newest_first_and_nodes_are_made_as_usual_afterwards():
     """A deep chain must not be freed by one C call inside another (it overflows the browser's stack)."""
     freed_order = []
     import weakref
@@ -123,7 +131,10 @@ def test_nodes_are_freed_newest_first_and_the_classes_restored():
         assert not freed_order, "kept alive until the cell ends"
     assert freed_order == sorted(freed_order, reverse=True) and len(freed_order) == 51
     assert all(ref() is None for ref in refs)
-    assert "__new__" not in Value.__dict__ and "__new__" not in BareNode.__dict__
+    assert Value(2.0, label="a").data == 2.0 and BareNode(3.0).data == 3.0  # the constructors still work
+    with page._freed_newest_first():
+        pass
+    assert (Value(1.0) * 2).data == 2.0 and page._kept is None  # nothing is kept outside a run
 
 
 def test_json_round_trip():

@@ -136,6 +136,34 @@ def _show_error(error: BaseException, filename: str) -> None:
     print("\n".join(line.rstrip("\n") for line in lines))
 
 
+_kept: list | None = None  # while a cell runs: every node made, oldest first
+
+
+def _new_node(cls: type, *args: Any, **kwargs: Any) -> Any:
+    """``__new__`` of the page's node classes: a plain new object, kept while a cell runs."""
+    node = object.__new__(cls)
+    if _kept is not None:
+        _kept.append(node)
+    return node
+
+
+def _track_nodes() -> None:
+    """Route the making of every ``Value`` and checker node through ``_new_node`` (once).
+
+    The engine makes most nodes with ``Value.__new__(Value)``, not ``Value(...)``, so ``__new__``
+    is what to replace. It stays replaced: CPython cannot undo an assigned ``__new__`` (after
+    ``del Value.__new__``, ``Value(1.0)`` raises "object.__new__() takes exactly one argument"),
+    and outside a run ``_new_node`` is just ``object.__new__`` that accepts the constructor's
+    arguments.
+    """
+    from micrograd.engine import Value
+    from micrograd.exercises.core import BareNode
+
+    for cls in (Value, BareNode):
+        if cls.__dict__.get("__new__") is not _new_node:
+            cls.__new__ = _new_node  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def _freed_newest_first() -> Iterator[None]:
     """Free the graphs made during a run one node at a time, newest first.
@@ -148,25 +176,14 @@ def _freed_newest_first() -> Iterator[None]:
     the list lets go of them newest first, so each one freed holds the last reference to no
     other node (a node is always newer than its parents).
     """
-    from micrograd.engine import Value
-    from micrograd.exercises.core import BareNode
-
+    global _kept
+    _track_nodes()
     kept: list = []
-
-    def new(cls: type, *args: Any, **kwargs: Any) -> Any:
-        node = object.__new__(cls)
-        kept.append(node)
-        return node
-
-    # the engine makes most nodes with Value.__new__(Value), not Value(...): patch __new__
-    classes = (Value, BareNode)
-    for cls in classes:
-        cls.__new__ = new  # type: ignore[method-assign]
+    _kept = kept
     try:
         yield
     finally:
-        for cls in classes:
-            del cls.__new__
+        _kept = None
         while kept:
             kept.pop()
 
