@@ -31,7 +31,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from micrograd.engine import Value, grad
-from micrograd.widgets.optimizer import SURFACES, Surface, small_png_tag
+from micrograd.widgets.optimizer import SURFACES, Surface, small_png_tag, surface_named
 from micrograd.widgets.player import RUN_NOTE, frame_player, png_base64, with_static_fallback
 
 __all__ = [
@@ -116,17 +116,9 @@ class Race:
     stopped: dict[str, str] = field(default_factory=dict)
 
 
-def _surface(name: str | Surface) -> Surface:
-    if isinstance(name, Surface):
-        return name
-    if name not in SURFACES:
-        raise ValueError(f"unknown surface {name!r}; choose one of {', '.join(SURFACES)}")
-    return SURFACES[name]
-
-
 def paths(surface: str | Surface, setup: Setup) -> Race:
     """Newton's method and gradient descent from ``setup.start`` for ``setup.steps`` steps each."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     if isinstance(setup.steps, bool) or not isinstance(setup.steps, int) or setup.steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {setup.steps!r}")
     race = Race()
@@ -156,7 +148,7 @@ def _value(surface: Surface, point: tuple[float, float]) -> float:
 
 def summary(surface: str | Surface, race: Race, k: int | None = None) -> str:
     """One line per method after ``k`` steps (all by default): where it is and f − f_min."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     lines = []
     for name, points in race.points.items():
         shown = points if k is None else points[: k + 1]
@@ -169,7 +161,7 @@ def summary(surface: str | Surface, race: Race, k: int | None = None) -> str:
 
 def draw(fig: Figure, surface: str | Surface, race: Race, k: int) -> None:
     """Left: both paths up to step k on the contours. Right: f − f_min per step (log scale)."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     fig.clear()
     left, right = fig.subplots(1, 2, gridspec_kw={"width_ratios": [1.35, 1]})
     xs = np.linspace(*surface.x_range, 140)
@@ -207,7 +199,7 @@ def _figure() -> Figure:
 
 def step_player(surface: str | Surface = "rosenbrock", setup: Setup | None = None, dpi: int = 72) -> str:
     """A step-by-step player: frame k shows both paths after k steps (k = 0 … setup.steps)."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     setup = setup or SETUPS.get(_key(surface), SETUPS["rosenbrock"])
     race = paths(surface, setup)
     count = max(len(p) for p in race.points.values())

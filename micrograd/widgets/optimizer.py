@@ -155,7 +155,8 @@ SURFACES: dict[str, Surface] = {
 }
 
 
-def _surface(surface: Surface | str) -> Surface:
+def surface_named(surface: Surface | str) -> Surface:
+    """The surface itself, or the one of ``SURFACES`` with that name (a clear error for an unknown one)."""
     if isinstance(surface, Surface):
         return surface
     if surface not in SURFACES:
@@ -201,7 +202,7 @@ def trajectory(
     ``backward()``, ``step()``. The path stops early, marked ``diverged``, when
     a coordinate leaves [-1e6, 1e6] or stops being a number.
     """
-    surface = _surface(surface)
+    surface = surface_named(surface)
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps must be a whole number >= 0, got {steps!r}")
     x, y = Value(surface.start[0]), Value(surface.start[1])
@@ -225,7 +226,7 @@ def trajectory(
 
 def race(surface: Surface | str, settings: Settings | None = None) -> list[Path]:
     """Every optimizer of :data:`OPTIMIZERS` from the same start, with the same settings."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     settings = settings or surface.settings
     return [
         trajectory(surface, lambda ps, make=make: make(ps, settings), settings.steps, name)
@@ -235,7 +236,7 @@ def race(surface: Surface | str, settings: Settings | None = None) -> list[Path]
 
 def race_summary(surface: Surface | str, paths: Sequence[Path]) -> str:
     """One line per optimizer: where it ended and how far above the minimum (or when it diverged)."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     lines = []
     for path in paths:
         if path.diverged:
@@ -262,7 +263,7 @@ def _contour_grid(surface: Surface, n: int = 160) -> tuple[np.ndarray, np.ndarra
 
 def draw_paths(ax: Axes, surface: Surface | str, paths: Sequence[Path], title: str | None = None) -> None:
     """The paths over the contours of f (levels spaced evenly in log(f − f_min)), start ● and minimum ★."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     grid_x, grid_y, heights = _contour_grid(surface)
     levels = np.geomspace(max(heights.max(), 1e-3) * 1e-5, heights.max(), 16)
     ax.contour(grid_x, grid_y, heights, levels=levels, colors="0.7", linewidths=0.6)
@@ -279,7 +280,7 @@ def draw_paths(ax: Axes, surface: Surface | str, paths: Sequence[Path], title: s
 
 def draw_losses(ax: Axes, surface: Surface | str, paths: Sequence[Path]) -> None:
     """f − f_min step by step on a log scale; a diverged path ends in ×, off the top."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     for path in paths:
         colour = OPTIMIZERS.get(path.name, ("k", None))[0]
         gaps = np.maximum(np.array(path.losses) - surface.minimum_value, 1e-12)
@@ -354,7 +355,7 @@ def sweep_player(
     dpi: int = 80,
 ) -> str:
     """A player with a slider over ``vary`` (a :class:`Settings` field), one precomputed frame per value."""
-    surface = _surface(surface)
+    surface = surface_named(surface)
     if vary not in _SETTING_NAMES:
         raise ValueError(f"vary must be one of {', '.join(_SETTING_NAMES)}, got {vary!r}")
     if not values:
@@ -387,7 +388,7 @@ class OptimizerExplorer(widgets.VBox):
     """A surface menu, sliders for lr, momentum, Adam's lr and betas and the steps; the race redrawn live."""
 
     def __init__(self, surface: Surface | str = "quadratic", settings: Settings | None = None) -> None:
-        surface = _surface(surface)
+        surface = surface_named(surface)
         settings = settings or surface.settings
         self.surface_menu = widgets.Dropdown(
             options=[(s.name, key) for key, s in SURFACES.items()],
@@ -486,7 +487,7 @@ def optimizer_explorer(
     ``values`` default to the learning rates 0.01 … 0.105 for ``vary="lr"`` (on
     the quadratic, 0.1 is the edge of stability for gradient descent: 2 / 20).
     """
-    surface = _surface(surface)
+    surface = surface_named(surface)
     if values is None:
         if vary != "lr":
             raise ValueError("give the values to show for the static copy, e.g. values=[0.0, 0.5, 0.9]")
