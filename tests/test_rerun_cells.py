@@ -7,7 +7,9 @@ safe to re-run: running it twice must leave the notebook in the same state as
 running it once. This test executes each notebook top to bottom in a fresh
 kernel, runs every such cell twice in a row, and compares every output with the
 stored one, as strict nbval compares them (text, HTML and SVG; PNG images and
-widget ids are not compared).
+widget ids are not compared). In the same kernel, every code cell then runs once
+more, in order, and must not raise (issue 16: a reader who walks through the
+notebook again after a full run).
 """
 
 from __future__ import annotations
@@ -102,14 +104,22 @@ def comparable(outputs: list) -> dict[str, list]:
     return dict(view)
 
 
-def run_with_defining_cells_twice(path: Path) -> list[tuple[int, nbformat.NotebookNode, list]]:
-    """Execute the notebook; return (index, stored cell, new outputs) for every code cell."""
+def run_defining_cells_twice_then_all_again(
+    path: Path,
+) -> tuple[list[tuple[int, nbformat.NotebookNode, list]], list[str]]:
+    """Execute the notebook top to bottom with each defining cell run twice in a row, then every code
+    cell once more in order, in the same kernel (one kernel per notebook keeps the suite fast).
+
+    Returns (index, stored cell, outputs of the first pass) for every code cell, and the cells that
+    raised in the second pass.
+    """
     stored = nbformat.read(path, as_version=4)
     notebook = nbformat.read(path, as_version=4)
     client = nbclient.NotebookClient(
         notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
     )
     results = []
+    failures = []
     with client.setup_kernel():
         for index, cell in enumerate(notebook.cells):
             if cell.cell_type != "code":
@@ -119,7 +129,16 @@ def run_with_defining_cells_twice(path: Path) -> list[tuple[int, nbformat.Notebo
                 cell.outputs = []  # only the second run's outputs count
             client.execute_cell(cell, index)
             results.append((index, stored.cells[index], cell.outputs))
-    return results
+        for index, cell in enumerate(notebook.cells):
+            if cell.cell_type != "code":
+                continue
+            cell.outputs = []
+            try:
+                client.execute_cell(cell, index)
+            except nbclient.exceptions.CellExecutionError as error:
+                first_line = cell.source.strip().splitlines()[0][:60] if cell.source.strip() else ""
+                failures.append(f"cell {index} ({first_line!r}): {str(error).splitlines()[-1]}")
+    return results, failures
 
 
 def test_detects_defining_cells():
@@ -156,45 +175,21 @@ def test_comparison_ignores_png_and_widget_ids_only():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_notebook_safe_to_rerun_defining_cells(path):
-    failures = []
-    for index, stored, outputs in run_with_defining_cells_twice(path):
+def test_notebook_safe_to_rerun_defining_cells_and_every_cell_after_a_full_run(path):
+    """Each cell that defines or patches something gives its stored output when run twice in a row; and a
+    reader who runs the whole notebook and then walks through it again meets no error."""
+    results, failures_on_second_pass = run_defining_cells_twice_then_all_again(path)
+    differ = []
+    for index, stored, outputs in results:
         if comparable(outputs) != comparable(stored.outputs):
             first_line = stored.source.strip().splitlines()[0] if stored.source.strip() else ""
-            failures.append(f"cell {index} ({first_line[:60]!r})")
-    assert not failures, f"{path.name}: outputs differ after running the defining cells twice: " + "; ".join(
-        failures
+            differ.append(f"cell {index} ({first_line[:60]!r})")
+    assert not differ, f"{path.name}: outputs differ after running the defining cells twice: " + "; ".join(
+        differ
     )
-
-
-def run_twice_in_order(path: Path) -> list[str]:
-    """Execute every code cell top to bottom, then every code cell again in order; the cells that raised."""
-    notebook = nbformat.read(path, as_version=4)
-    client = nbclient.NotebookClient(
-        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    assert not failures_on_second_pass, f"{path.name}, every cell run again in order: " + "; ".join(
+        failures_on_second_pass
     )
-    failures = []
-    with client.setup_kernel():
-        for run in (1, 2):
-            for index, cell in enumerate(notebook.cells):
-                if cell.cell_type != "code":
-                    continue
-                cell.outputs = []
-                try:
-                    client.execute_cell(cell, index)
-                except nbclient.exceptions.CellExecutionError as error:
-                    first_line = cell.source.strip().splitlines()[0][:60] if cell.source.strip() else ""
-                    failures.append(
-                        f"run {run}, cell {index} ({first_line!r}): {str(error).splitlines()[-1]}"
-                    )
-    return failures
-
-
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
-def test_every_cell_runs_again_in_order_after_a_full_run(path):
-    """A reader who runs the whole notebook and then walks through it again meets no error."""
-    failures = run_twice_in_order(path)
-    assert not failures, f"{path.name}: " + "; ".join(failures)
 
 
 def _names_defined(source: str) -> set[str]:
