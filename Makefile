@@ -35,7 +35,7 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 
 unit: $(STAMP)
-	$(BIN)/python -m pytest tests -q --ignore=tests/browser
+	$(BIN)/python -m pytest tests -q --ignore=tests/browser -n 2
 
 ## notebooks: strict nbval on every notebook, then again on those that draw graphs with no system dot on PATH
 notebooks: $(STAMP)
