@@ -26,6 +26,7 @@ from tests.browser.conftest import Tab
 
 BOOT_TIMEOUT_S = 90  # the first Run of a page: download, compile and start Python (10-20 s here)
 RUN_TIMEOUT_S = 30
+PAGES_AHEAD = 2  # pages whose Python starts while one is checked: the start-ups use both cores
 SCREENSHOTS = BUILD / "exercise-screenshots"
 DEF_LINE = re.compile(r"^def (\w+)\(", re.MULTILINE)
 
@@ -161,7 +162,7 @@ def _clear_storage(tab) -> None:
 
 class Pipeline:
     """Chapter pages in a browser context of their own, each page's Python started (its first Run
-    pressed) while the page before it is being checked: the start-ups, 10-20 s each, overlap."""
+    pressed) while the pages before it are being checked: the start-ups, 10-20 s each, overlap."""
 
     def __init__(self, browser, site: str) -> None:
         self.context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -202,9 +203,9 @@ def pipeline(browser, site) -> Pipeline:
 @pytest.mark.parametrize("book_page", CHAPTER_PAGES, ids=str)
 def test_every_exercise_runs_in_the_page(pipeline, book_page) -> None:
     page = pipeline.start(book_page)
-    following = CHAPTER_PAGES.index(book_page) + 1
-    if following < len(CHAPTER_PAGES):
-        pipeline.start(CHAPTER_PAGES[following])  # its Python starts while this page is checked
+    here = CHAPTER_PAGES.index(book_page)
+    for following in CHAPTER_PAGES[here + 1 : here + 1 + PAGES_AHEAD]:
+        pipeline.start(following)  # its Python starts while this page is checked
     assert page.ids, f"{book_page}: no [data-exercise] cell"
     assert not page.wasm_before_run, "the runtime was fetched before any Run"
     for number, exercise_id in enumerate(page.ids):
