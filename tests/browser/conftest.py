@@ -151,6 +151,16 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+def page_with_error_log(browser) -> object:
+    """A new page of ``browser`` whose ``errors`` list collects its JavaScript errors and console errors
+    (for tests of a single page built in the test, with ``set_content``)."""
+    page = browser.new_page()
+    page.errors = []
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    page.on("console", lambda message: page.errors.append(message.text) if message.type == "error" else None)
+    return page
+
+
 @pytest.fixture(scope="session")
 def tab(site: str, browser) -> Iterator[Tab]:
     """One context, one page for the whole session."""

@@ -20,6 +20,7 @@ import pytest
 
 from micrograd.tensor_nn import MLP
 from micrograd.widgets.digit_pad import RUN_LINE, DigitNet, DigitPad, page_html
+from tests.browser.conftest import page_with_error_log
 
 FAKE_MODEL = """
 <div id="el"></div>
@@ -51,10 +52,7 @@ def _net() -> DigitNet:
 
 @pytest.fixture(scope="module")
 def widget_page(browser) -> Iterator:
-    tab = browser.new_page()
-    tab.errors = []
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab = page_with_error_log(browser)
     esm = DigitPad(_net())._esm
     source = json.dumps(esm).replace("</", "<\\/")  # JSON inside a script tag: no "</"
     data = f'<script type="application/json" id="esm">{source}</script>'

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from micrograd.widgets.player import frame_player
+from tests.browser.conftest import page_with_error_log
 
 
 def _frames(word: str, n: int) -> list[str]:
@@ -15,10 +16,7 @@ def _frames(word: str, n: int) -> list[str]:
 
 @pytest.fixture(scope="module")
 def page(browser) -> Iterator:
-    tab = browser.new_page()
-    tab.errors = []
-    tab.on("pageerror", lambda error: tab.errors.append(str(error)))
-    tab.on("console", lambda m: tab.errors.append(m.text) if m.type == "error" else None)
+    tab = page_with_error_log(browser)
     players = [
         frame_player(_frames("a", 4), [f"<b>caption a{k}</b>" for k in range(4)], title="A"),
         frame_player(_frames("a", 4), [f"<b>caption a{k}</b>" for k in range(4)], title="A"),  # a twin
