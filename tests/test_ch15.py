@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
 import sys
 
 from micrograd.exercises import check
 from micrograd.exercises.ch15 import _finite_difference_of_grad, _hessian_rows_times_v
+from tests.fresh_python import run_python
 
 
 def _newton_from_the_explorer(f, point):
@@ -66,5 +66,4 @@ def test_chapter_15_checkers_import_no_numpy():
         "assert check('15.3', hvp_by_hand)\n"
         "assert 'numpy' not in sys.modules, 'numpy was imported'\n"
     )
-    done = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True)
-    assert done.returncode == 0, done.stderr
+    run_python(program)

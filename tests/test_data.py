@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import math
 import random
-import subprocess
-import sys
 
 import pytest
 
@@ -20,6 +18,7 @@ from micrograd.data import (
     to_plus_minus_one,
     train_test_split,
 )
+from tests.fresh_python import run_python
 
 MAKERS = [make_moons, make_circles, make_spirals, make_xor, make_gaussians]
 
@@ -191,7 +190,7 @@ def test_no_numpy_needed():
     allowed = {"__future__", "math", "random", "collections", "numbers", "csv", "gzip", "importlib", "io"}
     assert imported <= allowed, imported
     code = "import sys, micrograd.data; assert 'sklearn' not in sys.modules"
-    subprocess.run([sys.executable, "-c", code], check=True)
+    run_python(code)
 
 
 # ---- chapter 11: xor, gaussians, mini-batches, clear errors -----------------------------

@@ -5,8 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import re
-import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -20,6 +18,7 @@ from micrograd.data import (
     load_digits,
     stratified_split,
 )
+from tests.fresh_python import run_python
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "micrograd" / "datasets" / "digits.csv.gz"
@@ -67,8 +66,7 @@ def test_loading_needs_no_network_and_no_numpy():
         "assert len(images) == 1797\n"
         "assert 'numpy' not in sys.modules and 'sklearn' not in sys.modules\n"
     )
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    run_python(program)
 
 
 def test_stratified_split_is_a_partition_with_the_same_shares_per_class():

@@ -12,6 +12,7 @@ import pytest
 
 from micrograd.exercises import check, hint, registry, solution
 from micrograd.exercises.core import CORRECT, NOT_ATTEMPTED, WRONG
+from tests.fresh_python import run_python
 
 EXERCISES = list(registry().values())
 IDS = [exercise.id for exercise in EXERCISES]
@@ -113,8 +114,6 @@ def test_solution_fits_the_book_column(exercise):
 
 def test_a_chapter_loads_only_when_asked_for_so_chapter_4_never_imports_numpy():
     """The in-page runtime has no numpy: checking 4.2 must import chapter 4 alone."""
-    import subprocess
-    import sys
 
     program = (
         "import sys\n"
@@ -126,8 +125,7 @@ def test_a_chapter_loads_only_when_asked_for_so_chapter_4_never_imports_numpy():
         "assert 'numpy' not in sys.modules, 'checking 4.2 imported numpy'\n"
         "assert {e.chapter for e in core.registry().values()} >= set(range(1, 15))\n"
     )
-    result = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
+    run_python(program)
 
 
 # ---- package shortcuts: an exercise that asks for X rejects the package's X -----------------------

@@ -30,6 +30,7 @@ from micrograd.exercises.core import (
     fmt,
     is_number,
 )
+from tests.fresh_python import run_python
 
 NUMBERS = [
     3,
@@ -212,8 +213,6 @@ def test_a_not_implemented_error_from_a_library_is_an_error():
 def test_the_neutral_checking_module_imports_without_numpy_and_the_gpu_harness_without_exercises():
     """micrograd.expect serves the in-page runtime (no numpy) and chapter 13's harness, which must
     not import micrograd.exercises (the library never imports the exercises)."""
-    import subprocess
-    import sys
 
     program = (
         "import sys\n"
@@ -225,8 +224,7 @@ def test_the_neutral_checking_module_imports_without_numpy_and_the_gpu_harness_w
         "assert Mismatch is micrograd.expect.Mismatch and expect_close is micrograd.expect.expect_close\n"
         "print('ok')\n"
     )
-    out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, timeout=300)
-    assert out.stdout.strip() == "ok", out.stderr
+    assert run_python(program, timeout=300).strip() == "ok"
 
 
 def test_the_gpu_package_imports_nothing_from_the_exercises():

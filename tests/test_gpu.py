@@ -6,9 +6,6 @@ simulated GPU thread is a Python thread.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import matplotlib
 import numpy as np
 import pytest
@@ -18,6 +15,7 @@ matplotlib.use("Agg")
 from micrograd import gpu  # noqa: E402
 from micrograd.exercises.core import Mismatch  # noqa: E402
 from micrograd.gpu import check_launch, cuda, launch  # noqa: E402
+from tests.fresh_python import run_python
 
 
 def test_the_simulator_is_on():
@@ -33,7 +31,7 @@ def test_importing_numba_cuda_first_without_the_variable_is_a_clear_error():
         "from numba import cuda\n"
         "try:\n    import micrograd.gpu\nexcept ImportError as e:\n    print('ERR', e)\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120).stdout
+    out = run_python(code)
     assert out.startswith("ERR numba.cuda was imported before micrograd.gpu"), out
 
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import subprocess
-import sys
 
 import numpy as np
 import pytest
 
 from micrograd import backend, tensor_nn
 from micrograd.tensor import Tensor
+from tests.fresh_python import run_python
 from tests.test_tensor import numerical_grads, tensor_grads
 
 
@@ -235,8 +234,7 @@ def _blas_threads_in_a_fresh_process(env_value):
         env[var] = "2"  # as on a 2-core machine, whatever this one has (BLAS may cap it at its cores)
     if env_value is not None:
         env["MICROGRAD_BLAS_THREADS"] = env_value
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
-    return [int(n) for n in out.stdout.split()]
+    return [int(n) for n in run_python(code, env=env).split()]
 
 
 def test_importing_the_tensor_engine_limits_blas_to_one_thread():
