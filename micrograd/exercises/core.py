@@ -12,6 +12,7 @@ unfinished exercises still runs from top to bottom.
 from __future__ import annotations
 
 import contextlib
+import functools
 import html
 import inspect
 import textwrap
@@ -123,14 +124,15 @@ def register(exercise: Exercise) -> Exercise:
     return exercise
 
 
-def _chapter_modules() -> list[str]:
-    """The chapter modules of the exercises package (ch01, ch02, ...), in order."""
+@functools.cache
+def _chapter_modules() -> tuple[str, ...]:
+    """The chapter modules of the exercises package (ch01, ch02, ...), in order (listed once)."""
     import pkgutil
 
     from micrograd import exercises
 
     names = (info.name for info in pkgutil.iter_modules(exercises.__path__))
-    return sorted(name for name in names if name.startswith("ch"))
+    return tuple(sorted(name for name in names if name.startswith("ch")))
 
 
 def load_chapter(chapter: int) -> None:
