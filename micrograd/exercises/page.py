@@ -6,8 +6,9 @@ cells, extracted when the book is built by ``definitions``). ``run_cell`` runs t
 namespace, in notebook order, and returns what the cell printed and the verdict ``check`` gave:
 
 1. the context (a statement whose import fails, say of numpy, is skipped: the page has no numpy);
-2. the definitions of the earlier exercise cells, as the learner wrote them (so 6.3 can call the
-   learner's ``relative_error`` from 6.1, and says "finish exercise 6.1 first" while it is a stub);
+2. the definitions of the earlier exercise cells, as the learner wrote them (so a cell that calls a
+   function from an earlier exercise gets the learner's own, and says "finish exercise 6.1 first"
+   while that one is still a stub);
 3. the whole cell, printing ✅ / ❌ / ⏳ exactly as in Jupyter.
 
 Each cell is written to a file under ``CELL_DIR`` before it runs, so ``check`` can quote the
